@@ -1,0 +1,61 @@
+import { SerialPortStream } from '@serialport/stream';
+import type { BindingInterface } from '@serialport/bindings-cpp';
+import { ReconnectingLink, type LinkSession, type SessionCallbacks } from './reconnecting-link.js';
+import type { ReopenPolicy } from './reconnect.js';
+
+export interface SerialLinkOptions {
+  uri: string;
+  path: string;
+  baudRate: number;
+  /** The native binding for a real port or a pseudo-terminal; SimBus.binding for an in-process twin. */
+  binding: BindingInterface;
+  reopen?: ReopenPolicy;
+}
+
+/** A serial device through serialport, whatever binding carries the bytes. */
+export class SerialLink extends ReconnectingLink {
+  constructor(private readonly options: SerialLinkOptions) {
+    super(options.uri, options.reopen);
+  }
+
+  protected openSession(callbacks: SessionCallbacks): Promise<LinkSession> {
+    const port = new SerialPortStream({
+      binding: this.options.binding,
+      path: this.options.path,
+      baudRate: this.options.baudRate,
+      autoOpen: false,
+    });
+    return new Promise((resolve, reject) => {
+      port.on('error', () => {
+        /* surfaced through 'close' or the open callback */
+      });
+      port.open((err) => {
+        if (err) {
+          port.removeAllListeners();
+          reject(err);
+          return;
+        }
+        port.on('data', (chunk: Buffer) => callbacks.data(chunk));
+        port.on('close', (closeErr?: Error) => {
+          port.removeAllListeners();
+          callbacks.lost(closeErr ?? new Error('port closed'));
+        });
+        resolve({
+          write: (bytes) =>
+            new Promise<void>((done, fail) => {
+              port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (writeErr) => {
+                if (writeErr) fail(writeErr);
+                else port.drain((drainErr) => (drainErr ? fail(drainErr) : done()));
+              });
+            }),
+          close: () =>
+            new Promise<void>((done) => {
+              port.removeAllListeners('close');
+              if (!port.isOpen) return done();
+              port.close(() => done());
+            }),
+        });
+      });
+    });
+  }
+}
