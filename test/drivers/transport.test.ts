@@ -8,6 +8,7 @@ import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
 import { parseDeviceUri } from '../../src/drivers/transport/uri.js';
 import { PtyPair } from '../../hw-sim/wire/pty-pair.js';
 import { PtyWire } from '../../hw-sim/wire/pty-wire.js';
+import { until } from '../support/wait.js';
 
 /** Answers every chunk with the same bytes, +1 each: enough to see both directions work. */
 class IncrementingEcho implements DeviceEndpoint {
@@ -28,14 +29,6 @@ function collect(link: ByteLink): { bytes: () => Buffer; states: LinkState[] } {
   link.on('data', (c) => chunks.push(c));
   link.on('state', (s) => states.push(s));
   return { bytes: () => Buffer.concat(chunks), states };
-}
-
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,0 +1,52 @@
+import type { BenchModule, Metric } from './metric.js';
+
+/**
+ * `npm run bench` prints a table; `npm run bench -- --json` prints {"metrics": {...}} only.
+ * `--only NAME[,NAME]` runs the modules whose file names are given (e.g. --only journal,nfc).
+ */
+const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
+  crypto: () => import('./crypto.js'),
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : undefined;
+  const log = json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => process.stdout.write(`${line}\n`);
+  const metrics: Metric[] = [];
+  const started = Date.now();
+  for (const [name, load] of Object.entries(modules)) {
+    if (only && !only.has(name)) continue;
+    const bench = (await load()).default;
+    log(`== ${bench.title}`);
+    const t0 = Date.now();
+    const got = await bench.run(log);
+    metrics.push(...got);
+    log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ metrics: Object.fromEntries(metrics.map((m) => [m.name, round(m.value)])) })}\n`);
+    return;
+  }
+  const rows = metrics.map((m) => [m.name, String(round(m.value)), m.unit, m.goal ?? '', m.note ?? '']);
+  const header = ['metric', 'value', 'unit', 'goal', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  log('');
+  log(line(header));
+  log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) log(line(row));
+  log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function round(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  const digits = Math.abs(value) >= 100 ? 1 : 3;
+  return Number(value.toFixed(digits));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
