@@ -63,6 +63,24 @@ export class Signer {
     return Uint8Array.from(this.#seed);
   }
 
+  /** PKCS #8 PEM, the format `openssl pkey` reads; for the key file writer only. */
+  exportPkcs8Pem(): string {
+    return this.#key.export({ format: 'pem', type: 'pkcs8' }).toString();
+  }
+
+  static fromPkcs8Pem(pem: string): Signer {
+    let der: Buffer;
+    try {
+      const key = createPrivateKey({ key: pem, format: 'pem' });
+      if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(`not an Ed25519 key (${key.asymmetricKeyType})`);
+      der = key.export({ format: 'der', type: 'pkcs8' });
+    } catch (err) {
+      if (err instanceof KeyError) throw err;
+      throw new KeyError(`unreadable private key: ${(err as Error).message}`);
+    }
+    return new Signer(new Uint8Array(der.subarray(der.length - SEED_BYTES)));
+  }
+
   toJSON(): { keyId: string } {
     return { keyId: this.keyId };
   }

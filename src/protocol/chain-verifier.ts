@@ -1,0 +1,236 @@
+import { canonicalJson } from '../encoding/canonical-json.js';
+import { fromHex, isHex, toHex } from '../encoding/hex.js';
+import { keyIdOf, verify } from '../crypto/ed25519.js';
+import { sha256 } from '../crypto/sha256.js';
+import { DOMAIN, GENESIS_PREV } from './domains.js';
+import { MerkleFrontier } from './merkle.js';
+import { applyToTotals, type SignedRecord, type Totals } from './record.js';
+import { recordSigningInput, recordText, unsignedOf } from './record-codec.js';
+import { RecordFormatError, validateSignedRecord } from './record-validate.js';
+import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
+
+export type VerifyFailureCode =
+  | 'malformed'
+  | 'not_canonical'
+  | 'bad_seq'
+  | 'bad_terminal'
+  | 'bad_prev'
+  | 'bad_key'
+  | 'bad_signature'
+  | 'bad_totals'
+  | 'bad_genesis'
+  | 'bad_rotation'
+  | 'bad_checkpoint'
+  | 'bad_ack'
+  | 'truncated'
+  | 'anchor_mismatch';
+
+/** The first thing wrong with a journal, naming the record (seq and line) where it was found. */
+export class VerifyFailure extends Error {
+  override readonly name = 'VerifyFailure';
+  constructor(
+    readonly code: VerifyFailureCode,
+    readonly seq: number | undefined,
+    readonly line: number | undefined,
+    message: string,
+  ) {
+    super(`${line !== undefined ? `line ${line}` : 'journal'}${seq !== undefined ? `, record seq ${seq}` : ''}: ${message}`);
+  }
+}
+
+export interface VerifierOptions {
+  /** Pin the terminal's genesis public key; without it the key in the genesis record is taken on trust. */
+  expectedPublicKey?: Uint8Array;
+  /** The acquirer's public key, to verify countersigned checkpoints in settlement acks. */
+  acquirerPublicKey?: Uint8Array;
+}
+
+export interface VerifySummary {
+  terminal: string;
+  records: number;
+  headSeq: number;
+  headHash: string;
+  totals: Totals;
+  checkpoints: number;
+  countersigned: number;
+  /** Settlement acks whose acquirer signature could not be checked (no acquirer key given). */
+  acksUnverified: number;
+  keyRotations: number;
+  anchoredAt?: number;
+}
+
+/**
+ * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint):
+ * canonical form, seq continuity, hash chain, signatures under the key in force, grand totals,
+ * key rotations, checkpoint Merkle roots and the acquirer's countersignatures.
+ */
+export class ChainVerifier {
+  private expectedSeq = 0;
+  private prev = GENESIS_PREV;
+  private terminal: string | undefined;
+  private publicKey: Uint8Array | undefined;
+  private keyId: string | undefined;
+  private totals: Totals = {};
+  private readonly frontier = new MerkleFrontier();
+  private readonly checkpointsSeen = new Map<number, { hash: string; root: string }>();
+  private countersigned = 0;
+  private acksUnverified = 0;
+  private keyRotations = 0;
+
+  constructor(private readonly options: VerifierOptions = {}) {}
+
+  /** Feeds the canonical text of the next record (one export line). */
+  push(text: string, line?: number): void {
+    const seqHint = this.expectedSeq;
+    const failAt = (code: VerifyFailureCode, message: string, seq: number | undefined = seqHint): never => {
+      throw new VerifyFailure(code, seq, line, message);
+    };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      failAt('malformed', 'not valid JSON');
+    }
+    let record: SignedRecord;
+    try {
+      record = validateSignedRecord(parsed);
+    } catch (err) {
+      if (err instanceof RecordFormatError) failAt('malformed', err.message);
+      throw err;
+    }
+    const seq = record.seq;
+    if (seq !== this.expectedSeq) {
+      failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
+    }
+    const unsignedText = recordText(unsignedOf(record));
+    if (recordText(unsignedOf(record), record.sig) !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
+    if (this.terminal === undefined) {
+      this.startGenesis(record, failAt);
+    } else if (record.terminal !== this.terminal) {
+      failAt('bad_terminal', `record belongs to terminal ${record.terminal}, not ${this.terminal}`, seq);
+    }
+    if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`, seq);
+    if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`, seq);
+    if (!verify(fromHex(record.sig, 64), recordSigningInput(unsignedText), this.publicKey!)) failAt('bad_signature', 'signature does not verify', seq);
+    const totals = applyToTotals(this.totals, record);
+    if (canonicalJson(totals) !== canonicalJson(record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`, seq);
+    const hash = toHex(sha256(text));
+    switch (record.kind) {
+      case 'genesis':
+        if (seq !== 0) failAt('bad_genesis', 'a genesis record after seq 0', seq);
+        break;
+      case 'checkpoint': {
+        if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`, seq);
+        const root = toHex(this.frontier.root());
+        if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`, seq);
+        this.checkpointsSeen.set(seq, { hash, root });
+        break;
+      }
+      case 'settlement_ack':
+        this.checkAck(record, failAt);
+        break;
+      case 'key_rotation':
+        this.rotate(record, failAt);
+        break;
+      default:
+        break;
+    }
+    this.frontier.add(fromHex(hash, 32));
+    this.totals = totals;
+    this.prev = hash;
+    this.expectedSeq = seq + 1;
+  }
+
+  /** Ends verification; with an anchor (a countersigned checkpoint the acquirer holds) detects a truncated or rewritten tail. */
+  finish(anchor?: CloseAck, declaredRecords?: number): VerifySummary {
+    if (this.terminal === undefined) throw new VerifyFailure('truncated', undefined, undefined, 'the journal has no records');
+    if (declaredRecords !== undefined && declaredRecords !== this.expectedSeq) {
+      throw new VerifyFailure('truncated', undefined, undefined, `the export header declares ${declaredRecords} records but ${this.expectedSeq} were found`);
+    }
+    const summary: VerifySummary = {
+      terminal: this.terminal,
+      records: this.expectedSeq,
+      headSeq: this.expectedSeq - 1,
+      headHash: this.prev,
+      totals: this.totals,
+      checkpoints: this.checkpointsSeen.size,
+      countersigned: this.countersigned,
+      acksUnverified: this.acksUnverified,
+      keyRotations: this.keyRotations,
+    };
+    if (anchor) {
+      const cp = this.verifiedAnchor(anchor);
+      if (cp.seq > summary.headSeq) {
+        throw new VerifyFailure('truncated', cp.seq, undefined, `the journal ends at seq ${summary.headSeq}, but the acquirer countersigned a checkpoint at seq ${cp.seq}: records were removed from the end`);
+      }
+      const seen = this.checkpointsSeen.get(cp.seq);
+      if (!seen || seen.hash !== cp.hash || seen.root !== cp.root) {
+        throw new VerifyFailure('anchor_mismatch', cp.seq, undefined, `the record at seq ${cp.seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
+      }
+      summary.anchoredAt = cp.seq;
+    }
+    return summary;
+  }
+
+  private verifiedAnchor(anchor: CloseAck): NonNullable<CloseAck['checkpoint']> {
+    if (!this.options.acquirerPublicKey) throw new VerifyFailure('anchor_mismatch', undefined, undefined, 'an anchor needs the acquirer public key to be checked');
+    try {
+      verifyAckSignature(anchor, this.options.acquirerPublicKey);
+      const ack = checkCloseAck(anchor);
+      if (!ack.balanced || !ack.checkpoint) throw new AckError('malformed', 'the anchor is not a balanced close with a checkpoint');
+      if (ack.checkpoint.terminal !== this.terminal) throw new AckError('mismatch', `the anchor is for terminal ${ack.checkpoint.terminal}`);
+      return ack.checkpoint;
+    } catch (err) {
+      if (err instanceof AckError) throw new VerifyFailure('anchor_mismatch', undefined, undefined, `anchor rejected: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private startGenesis(record: SignedRecord, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+    if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record', record.seq);
+    const publicKey = fromHex(record.body.publicKey, 32);
+    const keyId = keyIdOf(publicKey);
+    if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key', 0);
+    if (this.options.expectedPublicKey && toHex(this.options.expectedPublicKey) !== record.body.publicKey) {
+      failAt('bad_genesis', `genesis public key ${record.body.publicKey} is not the expected ${toHex(this.options.expectedPublicKey)}`, 0);
+    }
+    this.terminal = record.terminal;
+    this.publicKey = publicKey;
+    this.keyId = keyId;
+  }
+
+  private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+    const next = fromHex(record.body.publicKey, 32);
+    const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
+    if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, next)) {
+      failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)', record.seq);
+    }
+    this.publicKey = next;
+    this.keyId = keyIdOf(next);
+    this.keyRotations++;
+  }
+
+  private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+    const ack = record.body.ack as unknown as CloseAck;
+    try {
+      if (this.options.acquirerPublicKey) {
+        verifyAckSignature(ack, this.options.acquirerPublicKey);
+        this.countersigned++;
+      } else {
+        this.acksUnverified++;
+      }
+      const close = checkCloseAck(ack);
+      if (close.close !== record.body.close || close.through !== record.body.through || !close.balanced || !close.checkpoint) {
+        throw new AckError('mismatch', 'the ack does not match the settlement it is recorded for');
+      }
+      const seen = this.checkpointsSeen.get(close.checkpoint.seq);
+      if (close.checkpoint.seq !== close.through || !seen || seen.hash !== close.checkpoint.hash || seen.root !== close.checkpoint.root) {
+        throw new AckError('mismatch', `the countersigned checkpoint (seq ${close.checkpoint.seq}) is not the checkpoint in this journal`);
+      }
+      if (close.checkpoint.terminal !== this.terminal || !isHex(close.checkpoint.root, 32)) throw new AckError('mismatch', 'countersigned checkpoint names another terminal');
+    } catch (err) {
+      if (err instanceof AckError) failAt('bad_ack', err.message, record.seq);
+      throw err;
+    }
+  }
+}

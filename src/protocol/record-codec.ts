@@ -1,0 +1,54 @@
+import { canonicalJson } from '../encoding/canonical-json.js';
+import { fromHex, toHex } from '../encoding/hex.js';
+import { verify, type Signer } from '../crypto/ed25519.js';
+import { sha256 } from '../crypto/sha256.js';
+import { DOMAIN } from './domains.js';
+import type { SignedRecord, UnsignedRecord } from './record.js';
+
+/**
+ * Canonical text of a record: RFC 8785 JSON of the record object, with `sig` when signed.
+ * The top-level members are fixed, so they are written in their sorted order directly
+ * (body, key, kind, prev, seq, sig, terminal, time, totals, v); nested values go through
+ * canonicalJson. The test suite checks this equals canonicalJson(record) for every kind.
+ */
+export function recordText(record: UnsignedRecord, sig?: string): string {
+  return (
+    `{"body":${canonicalJson(record.body)},"key":${JSON.stringify(record.key)},"kind":${JSON.stringify(record.kind)},` +
+    `"prev":${JSON.stringify(record.prev)},"seq":${record.seq}` +
+    (sig === undefined ? '' : `,"sig":${JSON.stringify(sig)}`) +
+    `,"terminal":${JSON.stringify(record.terminal)},"time":${canonicalJson(record.time)},"totals":${canonicalJson(record.totals)},"v":${record.v}}`
+  );
+}
+
+/** The bytes a record's signature covers: the record domain, then the canonical text without `sig`. */
+export function recordSigningInput(unsignedText: string): string {
+  return DOMAIN.record + unsignedText;
+}
+
+export interface EncodedRecord {
+  record: SignedRecord;
+  /** Canonical text including `sig`: what the journal stores and exports, one line each. */
+  text: string;
+  /** SHA-256 of `text`: the record hash the next record's `prev` and the Merkle tree use. */
+  hash: Uint8Array;
+}
+
+export function signRecord(record: UnsignedRecord, signer: Signer): EncodedRecord {
+  const sig = toHex(signer.sign(recordSigningInput(recordText(record))));
+  const text = recordText(record, sig);
+  return { record: { ...record, sig } as SignedRecord, text, hash: sha256(text) };
+}
+
+/** Splits a signed record into what was signed and the signature. */
+export function unsignedOf(record: SignedRecord): UnsignedRecord {
+  const { sig: _sig, ...unsigned } = record;
+  return unsigned as UnsignedRecord;
+}
+
+export function verifyRecordSignature(record: SignedRecord, publicKey: Uint8Array): boolean {
+  return verify(fromHex(record.sig, 64), recordSigningInput(recordText(unsignedOf(record))), publicKey);
+}
+
+export function recordHash(text: string): Uint8Array {
+  return sha256(text);
+}

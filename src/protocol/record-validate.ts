@@ -1,0 +1,245 @@
+import { MAX_RECORD_AMOUNT } from './assets.js';
+import {
+  RECORD_VERSION,
+  TENDERS,
+  isRecordKind,
+  type RecordKind,
+  type SignedRecord,
+} from './record.js';
+
+export type RecordFormatErrorCode =
+  | 'not_object'
+  | 'bad_version'
+  | 'unknown_kind'
+  | 'bad_field'
+  | 'missing_field'
+  | 'unexpected_field'
+  | 'bad_amount'
+  | 'unknown_asset'
+  | 'too_long';
+
+/** A record (or a draft) that breaks the format. `path` names the offending field. */
+export class RecordFormatError extends Error {
+  override readonly name = 'RecordFormatError';
+  constructor(
+    readonly code: RecordFormatErrorCode,
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
+
+export interface ValidationPolicy {
+  /** Asset codes accepted; undefined accepts any well-formed code (a verifier of someone else's journal). */
+  assets?: ReadonlySet<string>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+const KEY_ID = /^[0-9a-f]{16}$/;
+const ASSET_CODE = /^[A-Z][A-Z0-9]{2,7}$/;
+const BOOT_ID = /^[0-9A-Za-z-]{1,64}$/;
+const DETAIL_KEY = /^[a-z][A-Za-z0-9_]{0,31}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+export const LIMITS = {
+  refLength: 64,
+  reasonLength: 200,
+  sourceLength: 64,
+  softwareLength: 64,
+  detailKeys: 16,
+  detailStringLength: 256,
+  ackBytes: 16_384,
+} as const;
+
+type Obj = Record<string, unknown>;
+
+function fail(code: RecordFormatErrorCode, path: string, message: string): never {
+  throw new RecordFormatError(code, path, message);
+}
+
+function object(value: unknown, path: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not_object', path, 'must be an object');
+  return value as Obj;
+}
+
+function exactKeys(obj: Obj, path: string, required: readonly string[], optional: readonly string[] = []): void {
+  for (const key of required) if (!(key in obj)) fail('missing_field', `${path}.${key}`, 'is required');
+  for (const key of Object.keys(obj)) {
+    if (!required.includes(key) && !optional.includes(key)) fail('unexpected_field', `${path}.${key}`, 'is not part of the format');
+  }
+}
+
+function safeInt(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail('bad_field', path, `must be an integer, got ${describe(value)}`);
+  if (value < min || value > max) fail('bad_field', path, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function text(value: unknown, path: string, maxLength: number, minLength = 1): string {
+  if (typeof value !== 'string') fail('bad_field', path, `must be a string, got ${describe(value)}`);
+  if (value.length < minLength) fail('bad_field', path, 'must not be empty');
+  if (value.length > maxLength) fail('too_long', path, `must be at most ${maxLength} characters, got ${value.length}`);
+  if (CONTROL_CHARS.test(value)) fail('bad_field', path, 'must not contain control characters');
+  return value;
+}
+
+function pattern(value: unknown, path: string, re: RegExp, what: string): string {
+  if (typeof value !== 'string' || !re.test(value)) fail('bad_field', path, `must be ${what}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `a string`;
+  return value === null ? 'null' : typeof value;
+}
+
+/** Amounts are positive integers of minor units, at most MAX_RECORD_AMOUNT. */
+export function checkAmount(value: unknown, path: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) fail('bad_amount', path, `must be a number of minor units, got ${describe(value)}`);
+  if (!Number.isInteger(value)) fail('bad_amount', path, `must be a whole number of minor units, got ${value}`);
+  if (value <= 0) fail('bad_amount', path, `must be positive, got ${value}`);
+  if (value > MAX_RECORD_AMOUNT) fail('bad_amount', path, `must be at most ${MAX_RECORD_AMOUNT}, got ${value}`);
+  return value;
+}
+
+function asset(value: unknown, path: string, policy: ValidationPolicy): string {
+  const code = pattern(value, path, ASSET_CODE, 'an asset code (3-8 upper-case letters or digits)');
+  if (policy.assets && !policy.assets.has(code)) fail('unknown_asset', path, `asset ${code} is not accepted here`);
+  return code;
+}
+
+function details(value: unknown, path: string): void {
+  const obj = object(value, path);
+  const keys = Object.keys(obj);
+  if (keys.length > LIMITS.detailKeys) fail('too_long', path, `at most ${LIMITS.detailKeys} entries`);
+  for (const key of keys) {
+    if (!DETAIL_KEY.test(key)) fail('bad_field', `${path}.${key}`, 'keys are lower camel case, at most 32 characters');
+    const v = obj[key];
+    if (typeof v === 'string') text(v, `${path}.${key}`, LIMITS.detailStringLength, 0);
+    else if (typeof v === 'number') safeInt(v, `${path}.${key}`, Number.MIN_SAFE_INTEGER);
+    else if (typeof v !== 'boolean') fail('bad_field', `${path}.${key}`, 'must be a string, an integer or a boolean');
+  }
+}
+
+function tenderDetails(tender: string, body: Obj, path: string): void {
+  const d = body.details as Obj;
+  if (tender === 'wallet_tap' || tender === 'offline_qr') {
+    pattern(d.wallet, `${path}.details.wallet`, /^[0-9a-f]{16,64}$/, 'the wallet id in lower-case hex');
+    safeInt(d.counter, `${path}.details.counter`, 0);
+  }
+  if (tender === 'cash' && d.tendered !== undefined) {
+    const tendered = safeInt(d.tendered, `${path}.details.tendered`, 0);
+    const change = safeInt(d.change, `${path}.details.change`, 0);
+    if (tendered < (body.amount as number) || tendered - change !== body.amount) {
+      fail('bad_amount', `${path}.details`, 'cash tendered minus change must equal the amount');
+    }
+  }
+}
+
+/** Validates a record body for its kind. Throws RecordFormatError naming the first problem. */
+export function validateBody(kind: RecordKind, value: unknown, policy: ValidationPolicy, path = 'body'): void {
+  const body = object(value, path);
+  switch (kind) {
+    case 'payment': {
+      exactKeys(body, path, ['asset', 'amount', 'tender', 'ref', 'details']);
+      asset(body.asset, `${path}.asset`, policy);
+      checkAmount(body.amount, `${path}.amount`);
+      if (!(TENDERS as readonly unknown[]).includes(body.tender)) fail('bad_field', `${path}.tender`, `must be one of ${TENDERS.join(', ')}`);
+      text(body.ref, `${path}.ref`, LIMITS.refLength);
+      details(body.details, `${path}.details`);
+      tenderDetails(body.tender as string, body, path);
+      return;
+    }
+    case 'refund':
+    case 'void':
+    case 'reversal':
+      exactKeys(body, path, ['asset', 'amount', 'of', 'reason']);
+      asset(body.asset, `${path}.asset`, policy);
+      checkAmount(body.amount, `${path}.amount`);
+      safeInt(body.of, `${path}.of`, 0);
+      text(body.reason, `${path}.reason`, LIMITS.reasonLength);
+      return;
+    case 'genesis':
+      exactKeys(body, path, ['publicKey', 'software']);
+      pattern(body.publicKey, `${path}.publicKey`, HEX64, '32 bytes of lower-case hex');
+      text(body.software, `${path}.software`, LIMITS.softwareLength);
+      return;
+    case 'key_rotation':
+      exactKeys(body, path, ['publicKey', 'proof']);
+      pattern(body.publicKey, `${path}.publicKey`, HEX64, '32 bytes of lower-case hex');
+      pattern(body.proof, `${path}.proof`, HEX128, '64 bytes of lower-case hex');
+      return;
+    case 'clock_adjustment':
+      exactKeys(body, path, ['from', 'to', 'source']);
+      safeInt(body.from, `${path}.from`, 0);
+      safeInt(body.to, `${path}.to`, 0);
+      text(body.source, `${path}.source`, LIMITS.sourceLength);
+      return;
+    case 'checkpoint':
+      exactKeys(body, path, ['size', 'root']);
+      safeInt(body.size, `${path}.size`, 1);
+      pattern(body.root, `${path}.root`, HEX64, '32 bytes of lower-case hex');
+      return;
+    case 'settlement_ack':
+      exactKeys(body, path, ['close', 'through', 'ack']);
+      text(body.close, `${path}.close`, LIMITS.refLength);
+      safeInt(body.through, `${path}.through`, 0);
+      object(body.ack, `${path}.ack`);
+      return;
+    case 'day_close': {
+      exactKeys(body, path, ['day', 'from', 'through', 'totals']);
+      pattern(body.day, `${path}.day`, DAY, 'a date YYYY-MM-DD');
+      const from = safeInt(body.from, `${path}.from`, 0);
+      const through = safeInt(body.through, `${path}.through`, 0);
+      if (through < from - 1) fail('bad_field', `${path}.through`, 'must not be before from - 1');
+      const totals = object(body.totals, `${path}.totals`);
+      for (const [code, byKind] of Object.entries(totals)) {
+        asset(code, `${path}.totals.${code}`, {});
+        for (const [k, t] of Object.entries(object(byKind, `${path}.totals.${code}`))) {
+          const entry = object(t, `${path}.totals.${code}.${k}`);
+          exactKeys(entry, `${path}.totals.${code}.${k}`, ['n', 'amount']);
+          safeInt(entry.n, `${path}.totals.${code}.${k}.n`, 0);
+          safeInt(entry.amount, `${path}.totals.${code}.${k}.amount`, 0);
+        }
+      }
+      return;
+    }
+  }
+}
+
+function validateTotals(value: unknown, path: string): void {
+  const totals = object(value, path);
+  for (const [code, t] of Object.entries(totals)) {
+    pattern(code, `${path}.${code}`, ASSET_CODE, 'an asset code');
+    const entry = object(t, `${path}.${code}`);
+    exactKeys(entry, `${path}.${code}`, ['n', 'in', 'out']);
+    safeInt(entry.n, `${path}.${code}.n`, 0);
+    safeInt(entry.in, `${path}.${code}.in`, 0);
+    safeInt(entry.out, `${path}.${code}.out`, 0);
+  }
+}
+
+/** Checks the whole shape of a signed record (not its signature, chain or totals arithmetic). */
+export function validateSignedRecord(value: unknown, policy: ValidationPolicy = {}): SignedRecord {
+  const record = object(value, 'record');
+  exactKeys(record, 'record', ['v', 'terminal', 'seq', 'kind', 'time', 'prev', 'key', 'body', 'totals', 'sig']);
+  if (record.v !== RECORD_VERSION) fail('bad_version', 'record.v', `format version ${String(record.v)} is not supported (expected ${RECORD_VERSION})`);
+  pattern(record.terminal, 'record.terminal', KEY_ID, 'a terminal id (16 lower-case hex digits)');
+  safeInt(record.seq, 'record.seq', 0);
+  if (!isRecordKind(record.kind)) fail('unknown_kind', 'record.kind', `unknown record kind ${JSON.stringify(record.kind)}`);
+  const time = object(record.time, 'record.time');
+  exactKeys(time, 'record.time', ['wall', 'boot', 'mono']);
+  safeInt(time.wall, 'record.time.wall', 0);
+  pattern(time.boot, 'record.time.boot', BOOT_ID, 'a boot id');
+  safeInt(time.mono, 'record.time.mono', 0);
+  pattern(record.prev, 'record.prev', HEX64, '32 bytes of lower-case hex');
+  pattern(record.key, 'record.key', KEY_ID, 'a key id (16 lower-case hex digits)');
+  validateBody(record.kind, record.body, policy, 'record.body');
+  validateTotals(record.totals, 'record.totals');
+  pattern(record.sig, 'record.sig', HEX128, '64 bytes of lower-case hex');
+  return record as unknown as SignedRecord;
+}

@@ -1,0 +1,81 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, chmodSync, writeSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { KeyError, Signer } from '../../crypto/ed25519.js';
+
+export type KeyStoreWarning = { code: 'key_file_mode_fixed'; file: string; mode: string };
+
+/**
+ * The terminal's private keys, one PKCS #8 PEM file per key id under DATA/keys/, mode 0600.
+ * Keys are made here and never leave: no API returns the private key, and nothing logs it.
+ * Which key is current is decided by the journal (genesis, then each key rotation).
+ */
+export class KeyStore {
+  readonly warnings: KeyStoreWarning[] = [];
+  private readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'keys');
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Makes a new key pair and stores it durably before returning it. */
+  create(): Signer {
+    const signer = Signer.generate();
+    const final = this.fileOf(signer.keyId);
+    const tmp = `${final}.tmp`;
+    rmSync(tmp, { force: true });
+    const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+    try {
+      writeSync(fd, signer.exportPkcs8Pem());
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, final);
+    syncDir(this.dir);
+    return signer;
+  }
+
+  has(keyId: string): boolean {
+    return existsSync(this.fileOf(keyId));
+  }
+
+  load(keyId: string): Signer {
+    const file = this.fileOf(keyId);
+    if (!existsSync(file)) throw new KeyError(`private key ${keyId} is missing from ${this.dir}`);
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      chmodSync(file, 0o600);
+      this.warnings.push({ code: 'key_file_mode_fixed', file, mode: mode.toString(8) });
+    }
+    const signer = Signer.fromPkcs8Pem(readFileSync(file, 'utf8'));
+    if (signer.keyId !== keyId) throw new KeyError(`key file ${file} holds key ${signer.keyId}, not ${keyId}`);
+    return signer;
+  }
+
+  /** Deletes a retired private key, so a stolen terminal cannot sign with it. */
+  destroy(keyId: string): void {
+    rmSync(this.fileOf(keyId), { force: true });
+    syncDir(this.dir);
+  }
+
+  keyIds(): string[] {
+    return readdirSync(this.dir)
+      .filter((f) => /^[0-9a-f]{16}\.key$/.test(f))
+      .map((f) => f.slice(0, 16));
+  }
+
+  private fileOf(keyId: string): string {
+    if (!/^[0-9a-f]{16}$/.test(keyId)) throw new KeyError(`bad key id ${JSON.stringify(keyId)}`);
+    return join(this.dir, `${keyId}.key`);
+  }
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

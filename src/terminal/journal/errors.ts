@@ -1,0 +1,28 @@
+export type JournalErrorCode =
+  | 'invalid_record'
+  | 'unknown_asset'
+  | 'bad_amount'
+  | 'unknown_payment'
+  | 'asset_mismatch'
+  | 'exceeds_payment'
+  | 'already_returned'
+  | 'total_overflow'
+  | 'too_large'
+  | 'not_allowed'
+  | 'disk_full'
+  | 'storage_error'
+  | 'concurrent_writer'
+  | 'corrupt'
+  | 'key_missing';
+
+/** An append or open that did not happen. Nothing was written when an append throws this. */
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
+  constructor(
+    readonly code: JournalErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,350 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../../encoding/canonical-json.js';
+import { fromHex, toHex } from '../../encoding/hex.js';
+import { keyIdOf, type Signer } from '../../crypto/ed25519.js';
+import { DEFAULT_ASSETS, type AssetInfo } from '../../protocol/assets.js';
+import { DOMAIN, GENESIS_PREV } from '../../protocol/domains.js';
+import { MerkleFrontier } from '../../protocol/merkle.js';
+import {
+  RECORD_VERSION,
+  applyToTotals,
+  moneyOf,
+  type RecordDraft,
+  type SignedRecord,
+  type Totals,
+  type UnsignedRecord,
+} from '../../protocol/record.js';
+import { signRecord, type EncodedRecord } from '../../protocol/record-codec.js';
+import { RecordFormatError, validateBody } from '../../protocol/record-validate.js';
+import { systemClock, type Clock } from '../clock.js';
+import { KeyStore } from '../identity/key-store.js';
+import { JournalError } from './errors.js';
+import { checkReturn } from './return-rules.js';
+import { configureDurable, migrate } from './schema.js';
+
+export const MAX_RECORD_TEXT = 32_768;
+export const SOFTWARE = 'posd/0.1.0';
+
+export interface JournalOptions {
+  clock?: Clock;
+  assets?: readonly AssetInfo[];
+  /** Open an existing journal without writing (export, verify, reports while posd runs). */
+  readOnly?: boolean;
+  /** Test hook: SQLite max_page_count, to provoke a full disk. */
+  maxPageCount?: number;
+}
+
+export interface AppendResult {
+  seq: number;
+  hash: string;
+  text: string;
+  record: SignedRecord;
+}
+
+export interface StoredRecord {
+  seq: number;
+  hash: Uint8Array;
+  text: string;
+}
+
+/** Writes extra rows in the same transaction as the record (e.g. settlement state with its ack). */
+export type SameTransaction = (db: Database.Database, appended: AppendResult) => void;
+
+type Listener = (appended: AppendResult) => void;
+
+interface Head {
+  seq: number;
+  hash: Uint8Array;
+  totals: Totals;
+}
+
+/**
+ * The signed, hash-chained journal: the only source of truth for what the terminal did.
+ * One writer; an append is one SQLite transaction (WAL, synchronous=FULL) and returns only
+ * once the record is durable. Anything invalid throws JournalError and writes nothing.
+ */
+export class Journal {
+  readonly db: Database.Database;
+  readonly terminalId: string;
+  readonly genesisPublicKey: Uint8Array;
+  private head: Head | undefined;
+  private signer: Signer | undefined;
+  private readonly keys: KeyStore | undefined;
+  private readonly clock: Clock;
+  private readonly assetCodes: ReadonlySet<string>;
+  private frontier: MerkleFrontier | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly stmt: ReturnType<Journal['prepare']>;
+
+  private constructor(db: Database.Database, dataDir: string, options: JournalOptions) {
+    this.db = db;
+    this.clock = options.clock ?? systemClock();
+    this.assetCodes = new Set((options.assets ?? DEFAULT_ASSETS).map((a) => a.code));
+    this.stmt = this.prepare();
+    this.keys = options.readOnly ? undefined : new KeyStore(dataDir);
+    const genesis = this.stmt.get.get(0) as { record: string } | undefined;
+    if (!genesis) {
+      if (options.readOnly) throw new JournalError('corrupt', `no journal in ${dataDir}`);
+      const signer = this.keys!.create();
+      this.signer = signer;
+      this.terminalId = signer.keyId;
+      this.genesisPublicKey = signer.publicKey;
+      this.appendDraft({ kind: 'genesis', body: { publicKey: toHex(signer.publicKey), software: SOFTWARE } });
+      return;
+    }
+    const genesisRecord = JSON.parse(genesis.record) as SignedRecord;
+    if (genesisRecord.kind !== 'genesis') throw new JournalError('corrupt', 'record 0 is not a genesis record');
+    this.terminalId = genesisRecord.terminal;
+    this.genesisPublicKey = fromHex(genesisRecord.body.publicKey, 32);
+    const last = this.stmt.last.get() as { seq: number; hash: Buffer; record: string };
+    const lastRecord = JSON.parse(last.record) as SignedRecord;
+    this.head = { seq: last.seq, hash: new Uint8Array(last.hash), totals: lastRecord.totals };
+    if (!options.readOnly) {
+      const currentKey = lastRecord.kind === 'key_rotation' ? keyIdOf(fromHex(lastRecord.body.publicKey, 32)) : lastRecord.key;
+      try {
+        this.signer = this.keys!.load(currentKey);
+      } catch (err) {
+        throw new JournalError('key_missing', `cannot sign: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+
+  static open(dataDir: string, options: JournalOptions = {}): Journal {
+    if (!options.readOnly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = new Database(join(dataDir, 'journal.db'), { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
+    try {
+      if (!options.readOnly) {
+        configureDurable(db);
+        migrate(db);
+        if (options.maxPageCount) db.pragma(`max_page_count = ${options.maxPageCount}`);
+      }
+      return new Journal(db, dataDir, options);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      get: db.prepare('SELECT seq, hash, record FROM journal WHERE seq = ?'),
+      last: db.prepare('SELECT seq, hash, record FROM journal ORDER BY seq DESC LIMIT 1'),
+      lastHash: db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare('INSERT INTO journal(seq, kind, asset, amount, ref_of, hash, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      range: db.prepare('SELECT seq, hash, record FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq'),
+      hashes: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
+      returnsOf: db.prepare('SELECT kind, COUNT(*) AS n, SUM(amount) AS amount FROM journal WHERE ref_of = ? GROUP BY kind'),
+      merkleGet: db.prepare('SELECT size, frontier FROM merkle_state WHERE id = 1'),
+      merkleSet: db.prepare('INSERT INTO merkle_state(id, size, frontier) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier'),
+    };
+  }
+
+  get headSeq(): number {
+    return this.head?.seq ?? -1;
+  }
+
+  get headHash(): string {
+    return this.head ? toHex(this.head.hash) : GENESIS_PREV;
+  }
+
+  get totals(): Totals {
+    return this.head?.totals ?? {};
+  }
+
+  get currentKeyId(): string {
+    if (!this.signer) throw new JournalError('not_allowed', 'journal is open read-only');
+    return this.signer.keyId;
+  }
+
+  get currentPublicKey(): Uint8Array {
+    if (!this.signer) throw new JournalError('not_allowed', 'journal is open read-only');
+    return this.signer.publicKey;
+  }
+
+  get keyWarnings(): readonly unknown[] {
+    return this.keys?.warnings ?? [];
+  }
+
+  onAppend(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Appends a payment, refund, void, reversal, clock adjustment, settlement ack or day close.
+   * Returns once the record is on disk. Genesis, checkpoints and key rotations have their own methods.
+   */
+  append(draft: RecordDraft, sameTransaction?: SameTransaction): AppendResult {
+    if (draft.kind === 'genesis' || draft.kind === 'checkpoint' || draft.kind === 'key_rotation') {
+      throw new JournalError('not_allowed', `${draft.kind} records are made by the journal itself`);
+    }
+    return this.appendDraft(draft, sameTransaction);
+  }
+
+  /** Appends a checkpoint committing to every record before it (Merkle root over seq 0 .. seq-1). */
+  appendCheckpoint(sameTransaction?: SameTransaction): AppendResult {
+    const size = this.headSeq + 1;
+    const frontier = this.frontierAt(size);
+    const root = toHex(frontier.root());
+    return this.appendDraft({ kind: 'checkpoint', body: { size, root } }, (db, appended) => {
+      this.stmt.merkleSet.run(frontier.size, JSON.stringify(frontier.toJSON()));
+      sameTransaction?.(db, appended);
+    });
+  }
+
+  /**
+   * Makes a new key, appends a key_rotation record signed by the old key (with the new key's
+   * proof of possession), switches to the new key and destroys the old private key.
+   */
+  rotateKey(): AppendResult {
+    const keys = this.requireKeys();
+    const oldSigner = this.signer!;
+    const next = keys.create();
+    const seq = this.headSeq + 1;
+    const statement = canonicalJson({ terminal: this.terminalId, seq, previousKey: oldSigner.keyId, publicKey: toHex(next.publicKey) });
+    const proof = toHex(next.sign(DOMAIN.keyRotation + statement));
+    let appended: AppendResult;
+    try {
+      appended = this.appendDraft({ kind: 'key_rotation', body: { publicKey: toHex(next.publicKey), proof } });
+    } catch (err) {
+      keys.destroy(next.keyId);
+      throw err;
+    }
+    this.signer = next;
+    keys.destroy(oldSigner.keyId);
+    return appended;
+  }
+
+  get(seq: number): StoredRecord | undefined {
+    const row = this.stmt.get.get(seq) as { seq: number; hash: Buffer; record: string } | undefined;
+    return row && { seq: row.seq, hash: new Uint8Array(row.hash), text: row.record };
+  }
+
+  /** Streams records [from, to] in seq order without loading them all. */
+  *records(from = 0, to = Number.MAX_SAFE_INTEGER): IterableIterator<StoredRecord> {
+    for (const row of this.stmt.range.iterate(from, to) as IterableIterator<{ seq: number; hash: Buffer; record: string }>) {
+      yield { seq: row.seq, hash: new Uint8Array(row.hash), text: row.record };
+    }
+  }
+
+  /** Record hashes of seq [from, to), for Merkle proofs. */
+  hashes(from: number, to: number): Uint8Array[] {
+    return (this.stmt.hashes.all(from, to) as Buffer[]).map((b) => new Uint8Array(b));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private requireKeys(): KeyStore {
+    if (!this.keys || !this.signer) throw new JournalError('not_allowed', 'journal is open read-only');
+    return this.keys;
+  }
+
+  private frontierAt(size: number): MerkleFrontier {
+    if (!this.frontier) {
+      const row = this.stmt.merkleGet.get() as { size: number; frontier: string } | undefined;
+      this.frontier = row && row.size <= size ? MerkleFrontier.fromJSON(JSON.parse(row.frontier) as { size: number; stack: string[] }) : new MerkleFrontier();
+    }
+    const frontier = this.frontier.clone();
+    for (const hash of this.hashes(frontier.size, size)) frontier.add(hash);
+    return frontier;
+  }
+
+  private appendDraft(draft: RecordDraft, sameTransaction?: SameTransaction): AppendResult {
+    this.requireKeys();
+    const signer = this.signer!;
+    try {
+      validateBody(draft.kind, draft.body, { assets: this.assetCodes });
+    } catch (err) {
+      if (err instanceof RecordFormatError) {
+        const code = err.code === 'bad_amount' ? 'bad_amount' : err.code === 'unknown_asset' ? 'unknown_asset' : 'invalid_record';
+        throw new JournalError(code, err.message, { cause: err });
+      }
+      throw err;
+    }
+    const money = moneyOf(draft);
+    let refOf: number | null = null;
+    if (draft.kind === 'refund' || draft.kind === 'void' || draft.kind === 'reversal') {
+      refOf = draft.body.of;
+      checkReturn(draft.kind, draft.body, this.lookupPayment(refOf), this.returnsOf(refOf));
+    }
+    const totals = applyToTotals(this.totals, draft);
+    if (money) {
+      const t = totals[money.asset]!;
+      if (!Number.isSafeInteger(t.in) || !Number.isSafeInteger(t.out) || !Number.isSafeInteger(t.n)) {
+        throw new JournalError('total_overflow', `grand total of ${money.asset} would exceed ${Number.MAX_SAFE_INTEGER}`);
+      }
+    }
+    const seq = this.headSeq + 1;
+    const unsigned = {
+      v: RECORD_VERSION,
+      terminal: this.terminalId,
+      seq,
+      kind: draft.kind,
+      time: this.clock.now(),
+      prev: this.headHash,
+      key: signer.keyId,
+      body: draft.body,
+      totals,
+    } as UnsignedRecord;
+    let encoded: EncodedRecord;
+    try {
+      encoded = signRecord(unsigned, signer);
+    } catch (err) {
+      throw new JournalError('invalid_record', `record cannot be encoded: ${(err as Error).message}`, { cause: err });
+    }
+    if (encoded.text.length > MAX_RECORD_TEXT) {
+      throw new JournalError('too_large', `record is ${encoded.text.length} characters, at most ${MAX_RECORD_TEXT}`);
+    }
+    const appended: AppendResult = { seq, hash: toHex(encoded.hash), text: encoded.text, record: encoded.record };
+    this.commit(encoded, money, refOf, appended, sameTransaction);
+    this.head = { seq, hash: encoded.hash, totals };
+    for (const listener of this.listeners) listener(appended);
+    return appended;
+  }
+
+  private commit(
+    encoded: EncodedRecord,
+    money: ReturnType<typeof moneyOf>,
+    refOf: number | null,
+    appended: AppendResult,
+    sameTransaction: SameTransaction | undefined,
+  ): void {
+    const expectedPrev = this.head;
+    const write = this.db.transaction(() => {
+      const last = this.stmt.lastHash.get() as { seq: number; hash: Buffer } | undefined;
+      if ((last?.seq ?? -1) !== (expectedPrev?.seq ?? -1) || (last && expectedPrev && !last.hash.equals(expectedPrev.hash))) {
+        throw new JournalError('concurrent_writer', `another writer appended to this journal (head is ${last?.seq ?? -1}, expected ${expectedPrev?.seq ?? -1})`);
+      }
+      this.stmt.insert.run(encoded.record.seq, encoded.record.kind, money?.asset ?? null, money?.amount ?? null, refOf, encoded.hash, encoded.text);
+      sameTransaction?.(this.db, appended);
+    });
+    try {
+      write.immediate();
+    } catch (err) {
+      throw asJournalError(err);
+    }
+  }
+
+  private lookupPayment(seq: number): SignedRecord | undefined {
+    const row = this.stmt.get.get(seq) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as SignedRecord) : undefined;
+  }
+
+  private returnsOf(seq: number): { kind: string; n: number; amount: number }[] {
+    return this.stmt.returnsOf.all(seq) as { kind: string; n: number; amount: number }[];
+  }
+}
+
+function asJournalError(err: unknown): JournalError {
+  if (err instanceof JournalError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const message = (err as Error).message;
+  if (code === 'SQLITE_FULL') return new JournalError('disk_full', `journal storage is full: ${message}`, { cause: err });
+  if (code.startsWith('SQLITE_CONSTRAINT')) return new JournalError('concurrent_writer', `journal refused the record: ${message}`, { cause: err });
+  return new JournalError('storage_error', `journal write failed: ${message}`, { cause: err });
+}
