@@ -1,0 +1,188 @@
+import type Database from 'better-sqlite3';
+import { canonicalJson } from '../../src/encoding/canonical-json.js';
+import { fromHex } from '../../src/encoding/hex.js';
+import { keyIdOf, verify } from '../../src/crypto/ed25519.js';
+import { sha256 } from '../../src/crypto/sha256.js';
+import { DOMAIN, GENESIS_PREV } from '../../src/protocol/domains.js';
+import { applyToTotals, isFinancialKind, moneyOf, type SignedRecord, type Totals } from '../../src/protocol/record.js';
+import { recordSigningInput, recordText, unsignedOf } from '../../src/protocol/record-codec.js';
+import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
+import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/settlement.js';
+import type { HeldRecord } from './store.js';
+
+export interface IngestOutcome {
+  seq: number;
+  accepted: boolean;
+  rejection?: RejectedRecord;
+}
+
+class Rejection extends Error {
+  constructor(
+    readonly code: RecordRejectionCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface KeyInForce {
+  keyId: string;
+  publicKey: Uint8Array;
+  fromSeq: number;
+  toSeq: number | null;
+}
+
+/**
+ * Checks and stores records of one terminal, in any order: each record's shape, terminal,
+ * key in force at its seq, signature, chain links to whichever neighbours are held, grand
+ * totals against the record before it, asset, and wallet counters seen before (double spend,
+ * across all terminals). Rejected records are kept with their reason so the chain and the
+ * Merkle tree stay computable; a different record at a held seq is a conflict.
+ */
+export class RecordIngest {
+  private readonly stmt;
+  private keys: KeyInForce[] | undefined;
+  /** Records stored in this batch, so consecutive records need no lookups. */
+  private readonly recent = new Map<number, { hash: Buffer; totals: Totals; status: string }>();
+
+  constructor(
+    db: Database.Database,
+    private readonly terminal: string,
+    private readonly assets: ReadonlySet<string>,
+    private readonly now: number,
+  ) {
+    this.stmt = {
+      held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason, totals FROM records WHERE terminal = ? AND seq = ?'),
+      insert: db.prepare(
+        'INSERT INTO records(terminal, seq, hash, prev, kind, asset, amount, status, reason, totals, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      keys: db.prepare('SELECT key_id, public_key, from_seq, to_seq FROM keys WHERE terminal = ? ORDER BY from_seq'),
+      closeKey: db.prepare('UPDATE keys SET to_seq = ? WHERE terminal = ? AND key_id = ?'),
+      addKey: db.prepare('INSERT OR IGNORE INTO keys(terminal, key_id, public_key, from_seq, to_seq) VALUES (?, ?, ?, ?, NULL)'),
+      spend: db.prepare('INSERT INTO wallet_spends(wallet, counter, terminal, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      spentBy: db.prepare('SELECT terminal, seq FROM wallet_spends WHERE wallet = ? AND counter = ?'),
+    };
+  }
+
+  ingest(value: unknown): IngestOutcome {
+    const seq = typeof (value as { seq?: unknown })?.seq === 'number' ? (value as { seq: number }).seq : -1;
+    let record: SignedRecord;
+    try {
+      record = validateSignedRecord(value);
+    } catch (err) {
+      if (err instanceof RecordFormatError) return this.reject(seq, 'malformed', err.message);
+      throw err;
+    }
+    if (record.terminal !== this.terminal) return this.reject(seq, 'wrong_terminal', `record belongs to terminal ${record.terminal}`);
+    const unsignedText = recordText(unsignedOf(record));
+    const text = recordText(unsignedOf(record), record.sig);
+    const hash = Buffer.from(sha256(text));
+    const held = this.held(seq);
+    if (held) {
+      if (!held.hash.equals(hash)) return this.reject(seq, 'conflict', `a different record ${seq} is already held (hash ${held.hash.toString('hex').slice(0, 16)}…): the journal forked`);
+      if (held.status === 'accepted') return { seq, accepted: true };
+      return this.reject(seq, held.reason!.split(':')[0] as RecordRejectionCode, held.reason!.slice(held.reason!.indexOf(':') + 1).trim());
+    }
+    try {
+      this.check(record, unsignedText, hash);
+    } catch (err) {
+      if (!(err instanceof Rejection)) throw err;
+      this.store(record, text, hash, 'rejected', `${err.code}: ${err.message}`);
+      return this.reject(seq, err.code, err.message);
+    }
+    this.store(record, text, hash, 'accepted', null);
+    if (record.kind === 'key_rotation') this.registerRotation(record);
+    return { seq, accepted: true };
+  }
+
+  private check(record: SignedRecord, unsignedText: string, hash: Buffer): void {
+    const key = this.keyFor(record.seq);
+    if (!key || key.keyId !== record.key) throw new Rejection('unknown_key', `key ${record.key} is not in force at seq ${record.seq}${key ? ` (${key.keyId} is)` : ''}`);
+    if (!verify(fromHex(record.sig, 64), recordSigningInput(unsignedText), key.publicKey)) throw new Rejection('bad_signature', 'the terminal signature does not verify');
+    if (record.seq === 0) {
+      if (record.kind !== 'genesis' || record.prev !== GENESIS_PREV) throw new Rejection('chain_break', 'seq 0 must be the genesis record');
+    } else {
+      const before = this.neighbour(record.seq - 1);
+      if (before && before.hash.toString('hex') !== record.prev) throw new Rejection('chain_break', `prev does not match record ${record.seq - 1}`);
+      if (before && canonicalJson(applyToTotals(before.totals, record)) !== canonicalJson(record.totals)) {
+        throw new Rejection('bad_totals', 'grand totals do not follow from the record before');
+      }
+    }
+    const after = this.held(record.seq + 1);
+    if (after && after.prev.toString('hex') !== hash.toString('hex')) throw new Rejection('chain_break', `record ${record.seq + 1} does not link to this record`);
+    const money = moneyOf(record);
+    if (money && !this.assets.has(money.asset)) throw new Rejection('unknown_asset', `asset ${money.asset} is not settled here`);
+    if (record.kind === 'key_rotation') {
+      const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
+      if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, fromHex(record.body.publicKey, 32))) {
+        throw new Rejection('bad_signature', 'key rotation proof does not verify');
+      }
+    }
+    if (record.kind === 'payment' && typeof record.body.details.wallet === 'string' && typeof record.body.details.counter === 'number') {
+      const { wallet, counter } = record.body.details;
+      const result = this.stmt.spend.run(wallet, counter, this.terminal, record.seq);
+      if (result.changes === 0) {
+        const first = this.stmt.spentBy.get(wallet, counter) as { terminal: string; seq: number };
+        if (first.terminal !== this.terminal || first.seq !== record.seq) {
+          throw new Rejection('double_spend', `wallet ${wallet} counter ${counter} was already spent (terminal ${first.terminal}, seq ${first.seq})`);
+        }
+      }
+    }
+  }
+
+  private neighbour(seq: number): { hash: Buffer; totals: Totals; status: string } | undefined {
+    const recent = this.recent.get(seq);
+    if (recent) return recent;
+    const held = this.held(seq);
+    return held && { hash: held.hash, totals: JSON.parse(held.totals) as Totals, status: held.status };
+  }
+
+  private held(seq: number): HeldRecord | undefined {
+    return this.stmt.held.get(this.terminal, seq) as HeldRecord | undefined;
+  }
+
+  private store(record: SignedRecord, text: string, hash: Buffer, status: 'accepted' | 'rejected', reason: string | null): void {
+    const money = isFinancialKind(record.kind) ? moneyOf(record) : undefined;
+    this.stmt.insert.run(
+      this.terminal,
+      record.seq,
+      hash,
+      Buffer.from(fromHex(record.prev, 32)),
+      record.kind,
+      money?.asset ?? null,
+      money?.amount ?? null,
+      status,
+      reason,
+      canonicalJson(record.totals),
+      text,
+      this.now,
+    );
+    this.recent.set(record.seq, { hash, totals: record.totals, status });
+  }
+
+  private keyFor(seq: number): KeyInForce | undefined {
+    this.keys ??= (this.stmt.keys.all(this.terminal) as { key_id: string; public_key: string; from_seq: number; to_seq: number | null }[]).map((k) => ({
+      keyId: k.key_id,
+      publicKey: fromHex(k.public_key, 32),
+      fromSeq: k.from_seq,
+      toSeq: k.to_seq,
+    }));
+    return this.keys.find((k) => seq >= k.fromSeq && (k.toSeq === null || seq <= k.toSeq));
+  }
+
+  private registerRotation(record: Extract<SignedRecord, { kind: 'key_rotation' }>): void {
+    this.stmt.closeKey.run(record.seq, this.terminal, record.key);
+    this.stmt.addKey.run(this.terminal, keyIdOf(fromHex(record.body.publicKey, 32)), record.body.publicKey, record.seq + 1);
+    this.keys = undefined;
+  }
+
+  private reject(seq: number, code: RecordRejectionCode, message: string): IngestOutcome {
+    return { seq, accepted: false, rejection: { seq, code, message } };
+  }
+}
+
+export function registerGenesisKey(db: Database.Database, terminal: string, publicKeyHex: string, now: number): void {
+  db.prepare('INSERT OR IGNORE INTO terminals(id, genesis_key, registered_at) VALUES (?, ?, ?)').run(terminal, publicKeyHex, now);
+  db.prepare('INSERT OR IGNORE INTO keys(terminal, key_id, public_key, from_seq, to_seq) VALUES (?, ?, ?, 0, NULL)').run(terminal, keyIdOf(fromHex(publicKeyHex, 32)), publicKeyHex);
+}
+

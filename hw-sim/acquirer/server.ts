@@ -1,0 +1,342 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server, Socket } from 'node:net';
+import { join } from 'node:path';
+import { Signer, keyIdOf } from '../../src/crypto/ed25519.js';
+import { sha256Hex } from '../../src/crypto/sha256.js';
+import { fromHex, toHex } from '../../src/encoding/hex.js';
+import { DEFAULT_ASSETS } from '../../src/protocol/assets.js';
+import { signAck, toRanges, type Ack, type CloseAck, type CloseRequest, type RejectedRecord, type UploadAck, type UploadRequest } from '../../src/protocol/settlement.js';
+import { closeSettlement } from './close.js';
+import { FaultSwitch, type FaultMode, type FaultSpec } from './faults.js';
+import { RecordIngest, registerGenesisKey } from './ingest.js';
+import { closeBody, params, uploadBody } from './schemas.js';
+import { openAcquirerStore } from './store.js';
+
+export interface AcquirerOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  controlPort?: number;
+  assets?: readonly string[];
+  /** Clock for acks (tests). */
+  now?: () => number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type RawBodyRequest = FastifyRequest & { rawBody?: string };
+
+interface Stored {
+  status: number;
+  response: string;
+}
+
+/**
+ * The acquirer simulator: a real HTTP server on loopback with its own SQLite store and
+ * Ed25519 key. It verifies every record it is sent, stores batches idempotently, detects
+ * double spends across terminals, settles by totals and countersigns checkpoints.
+ * A second, control listener switches faults while it runs.
+ */
+export class AcquirerSimulator {
+  readonly faults = new FaultSwitch();
+  readonly signer: Signer;
+  readonly db: Database.Database;
+  private readonly app: FastifyInstance;
+  private readonly control: FastifyInstance;
+  private readonly sockets = new Set<Socket>();
+  private readonly assets: ReadonlySet<string>;
+  private readonly now: () => number;
+  private port = 0;
+  private host = '127.0.0.1';
+  private refusingNow = false;
+  readonly stats = { uploads: 0, closes: 0, replays: 0, conflicts: 0, badRequests: 0 };
+
+  private constructor(options: AcquirerOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.signer = loadOrCreateKey(join(options.dataDir, 'acquirer.key'));
+    this.db = openAcquirerStore(join(options.dataDir, 'acquirer.db'));
+    this.assets = new Set(options.assets ?? DEFAULT_ASSETS.map((a) => a.code));
+    this.now = options.now ?? Date.now;
+    this.app = this.buildApp();
+    this.control = this.buildControl();
+  }
+
+  static async start(options: AcquirerOptions): Promise<AcquirerSimulator> {
+    const sim = new AcquirerSimulator(options);
+    sim.host = options.host ?? '127.0.0.1';
+    await sim.app.listen({ host: sim.host, port: options.port ?? 0 });
+    sim.port = (sim.app.server.address() as { port: number }).port;
+    await sim.control.listen({ host: sim.host, port: options.controlPort ?? 0 });
+    return sim;
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  get controlUrl(): string {
+    return `http://${this.host}:${(this.control.server.address() as { port: number }).port}`;
+  }
+
+  get publicKey(): Uint8Array {
+    return this.signer.publicKey;
+  }
+
+  async setFault(spec: FaultSpec | undefined): Promise<void> {
+    this.faults.set(spec);
+    await this.applyRefusal();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    if (this.refusingNow) await this.listenAgain();
+    await this.app.close();
+    await this.control.close();
+    this.db.close();
+  }
+
+  /** The latest balanced close ack for a terminal: the countersigned checkpoint to anchor its journal against. */
+  latestCheckpoint(terminal: string): CloseAck | undefined {
+    const row = this.db.prepare('SELECT ack FROM closes WHERE terminal = ? AND balanced = 1 ORDER BY through DESC LIMIT 1').get(terminal) as { ack: string } | undefined;
+    return row ? (JSON.parse(row.ack) as CloseAck) : undefined;
+  }
+
+  heldRecords(terminal: string): { seq: number; hash: string; status: string; reason: string | null; kind: string; asset: string | null; amount: number | null }[] {
+    return (
+      this.db.prepare('SELECT seq, hash, status, reason, kind, asset, amount FROM records WHERE terminal = ? ORDER BY seq').all(terminal) as {
+        seq: number;
+        hash: Buffer;
+        status: string;
+        reason: string | null;
+        kind: string;
+        asset: string | null;
+        amount: number | null;
+      }[]
+    ).map((r) => ({ ...r, hash: r.hash.toString('hex') }));
+  }
+
+  settledThrough(terminal: string): number {
+    const row = this.db.prepare('SELECT settled_through FROM terminals WHERE id = ?').get(terminal) as { settled_through: number } | undefined;
+    return row?.settled_through ?? -1;
+  }
+
+  private buildApp(): FastifyInstance {
+    const app = Fastify({
+      logger: false,
+      bodyLimit: 64 * 1024 * 1024,
+      ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    });
+    app.addHook('onRequest', async (_req, reply) => {
+      this.sockets.add(reply.raw.socket!);
+    });
+    app.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      (req as RawBodyRequest).rawBody = body as string;
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        done(new HttpError(400, 'bad_request', 'the body is not JSON'), undefined);
+      }
+    });
+    app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
+      if (err instanceof HttpError) return reply.status(err.status).send({ error: err.error, message: err.message });
+      if (err.validation) {
+        this.stats.badRequests++;
+        return reply.status(400).send({ error: 'bad_request', message: err.message });
+      }
+      if (err.statusCode === 413) return reply.status(413).send({ error: 'too_large', message: err.message });
+      if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: 'bad_request', message: err.message });
+      return reply.status(500).send({ error: 'internal', message: err.message });
+    });
+
+    const withFaults = { onRequest: this.faultBeforeProcessing.bind(this), onSend: this.faultAfterProcessing.bind(this) };
+
+    app.post<{ Params: { terminal: string; key: string }; Body: UploadRequest }>(
+      '/v1/terminals/:terminal/uploads/:key',
+      { schema: { params, body: uploadBody }, ...withFaults },
+      async (req, reply) => this.answer(reply, this.handleUpload(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!)),
+    );
+    app.post<{ Params: { terminal: string; key: string }; Body: CloseRequest }>(
+      '/v1/terminals/:terminal/settlements/:key',
+      { schema: { params, body: closeBody }, ...withFaults },
+      async (req, reply) => this.answer(reply, this.handleClose(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!)),
+    );
+    app.get<{ Params: { terminal: string } }>('/v1/terminals/:terminal/checkpoint', async (req, reply) => {
+      const ack = this.latestCheckpoint(req.params.terminal);
+      if (!ack) return reply.status(404).send({ error: 'not_found', message: 'no balanced settlement for this terminal' });
+      return reply.send(ack);
+    });
+    app.get('/v1/acquirer', async () => ({ keyId: this.signer.keyId, publicKey: toHex(this.signer.publicKey) }));
+    return app;
+  }
+
+  private buildControl(): FastifyInstance {
+    const control = Fastify({ logger: false });
+    control.post<{ Body: FaultSpec }>('/faults', async (req) => {
+      await this.setFault(req.body);
+      return { fault: this.faults.current ?? null };
+    });
+    control.delete('/faults', async () => {
+      await this.setFault(undefined);
+      return { fault: null };
+    });
+    control.get('/stats', async () => ({ ...this.stats, injected: this.faults.injected, fault: this.faults.current ?? null }));
+    return control;
+  }
+
+  private answer(reply: FastifyReply, stored: Stored): FastifyReply {
+    return reply.status(stored.status).header('content-type', 'application/json').send(stored.response);
+  }
+
+  /** Runs one request in one transaction, keyed for idempotency: the same key and body get the stored answer. */
+  private idempotent(terminal: string, key: string, kind: string, rawBody: string, work: () => Ack): Stored {
+    const bodySha = sha256Hex(rawBody);
+    const run = this.db.transaction((): Stored => {
+      const prior = this.db.prepare('SELECT kind, body_sha256, status, response FROM requests WHERE terminal = ? AND key = ?').get(terminal, key) as
+        | { kind: string; body_sha256: string; status: number; response: string }
+        | undefined;
+      if (prior) {
+        if (prior.body_sha256 !== bodySha || prior.kind !== kind) {
+          this.stats.conflicts++;
+          throw new HttpError(409, 'idempotency_conflict', `key ${key} was already used with a different body`);
+        }
+        this.stats.replays++;
+        return { status: prior.status, response: prior.response };
+      }
+      const response = JSON.stringify(work());
+      this.db.prepare('INSERT INTO requests(terminal, key, kind, body_sha256, status, response) VALUES (?, ?, ?, ?, 200, ?)').run(terminal, key, kind, bodySha, response);
+      return { status: 200, response };
+    });
+    return run.immediate();
+  }
+
+  private handleUpload(terminal: string, key: string, body: UploadRequest, rawBody: string): Stored {
+    if (body.terminal !== terminal || body.batch !== key) throw new HttpError(400, 'bad_request', 'terminal and batch in the body must match the path');
+    this.stats.uploads++;
+    return this.idempotent(terminal, key, 'upload', rawBody, () => {
+      this.register(terminal, body.publicKey);
+      const now = this.now();
+      const ingest = new RecordIngest(this.db, terminal, this.assets, now);
+      const accepted: number[] = [];
+      const rejected: RejectedRecord[] = [];
+      for (const record of body.records) {
+        const outcome = ingest.ingest(record);
+        if (outcome.accepted) accepted.push(outcome.seq);
+        else rejected.push(outcome.rejection!);
+      }
+      accepted.sort((a, b) => a - b);
+      return signAck<UploadAck>({ v: 1, type: 'upload', terminal, batch: key, body: sha256Hex(rawBody), accepted: toRanges(accepted), rejected, at: now }, this.signer);
+    });
+  }
+
+  private handleClose(terminal: string, key: string, body: CloseRequest, rawBody: string): Stored {
+    if (body.terminal !== terminal || body.close !== key) throw new HttpError(400, 'bad_request', 'terminal and close in the body must match the path');
+    if (body.through < body.from) throw new HttpError(400, 'bad_request', 'through must not be before from');
+    this.stats.closes++;
+    return this.idempotent(terminal, key, 'close', rawBody, () => {
+      const known = this.db.prepare('SELECT 1 FROM terminals WHERE id = ?').get(terminal);
+      if (!known) throw new HttpError(403, 'unknown_terminal', `terminal ${terminal} has never uploaded`);
+      const now = this.now();
+      const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now), now);
+      const ack = signAck<CloseAck>(result, this.signer);
+      this.db
+        .prepare('INSERT INTO closes(terminal, close_id, from_seq, through, balanced, totals, ack) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(terminal, key, body.from, body.through, ack.balanced ? 1 : 0, JSON.stringify(ack.totals), JSON.stringify(ack));
+      return ack;
+    });
+  }
+
+  /** Terminal ids are the key id of the genesis public key: a terminal proves its id by signing with that key. */
+  private register(terminal: string, publicKeyHex: string): void {
+    if (keyIdOf(fromHex(publicKeyHex, 32)) !== terminal) {
+      throw new HttpError(403, 'terminal_key_mismatch', `public key ${publicKeyHex.slice(0, 16)}… does not belong to terminal ${terminal}`);
+    }
+    const row = this.db.prepare('SELECT genesis_key FROM terminals WHERE id = ?').get(terminal) as { genesis_key: string } | undefined;
+    if (row && row.genesis_key !== publicKeyHex) throw new HttpError(403, 'terminal_key_mismatch', 'genesis key differs from the registered one');
+    if (!row) registerGenesisKey(this.db, terminal, publicKeyHex, this.now());
+  }
+
+  private async faultBeforeProcessing(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const fault = this.faults.draw();
+    (req as FastifyRequest & { fault?: FaultMode }).fault = fault?.mode;
+    if (!fault) return;
+    switch (fault.mode) {
+      case 'reset':
+        req.raw.socket.destroy();
+        return;
+      case 'error500':
+        await reply.status(500).send({ error: 'internal', message: 'simulated server error' });
+        return;
+      case 'delay':
+        await new Promise((r) => setTimeout(r, fault.delayMs));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async faultAfterProcessing(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    const fault = (req as FastifyRequest & { fault?: FaultMode }).fault;
+    if (reply.statusCode !== 200) return payload;
+    switch (fault) {
+      case 'commit_drop':
+        req.raw.socket.destroy();
+        return payload;
+      case 'malformed':
+        return '{"v":1,"type":"upl';
+      case 'bad_signature': {
+        const ack = JSON.parse(String(payload)) as Ack;
+        const sig = ack.sig;
+        return JSON.stringify({ ...ack, sig: (sig[0] === '0' ? '1' : '0') + sig.slice(1) });
+      }
+      default:
+        return payload;
+    }
+  }
+
+  private async applyRefusal(): Promise<void> {
+    const server = this.app.server as Server;
+    if (this.faults.refusing && !this.refusingNow) {
+      this.refusingNow = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of this.sockets) socket.destroy();
+      });
+    } else if (!this.faults.refusing && this.refusingNow) {
+      await this.listenAgain();
+    }
+  }
+
+  private async listenAgain(): Promise<void> {
+    this.refusingNow = false;
+    await new Promise<void>((resolve, reject) => {
+      const server = this.app.server as Server;
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+}
+
+function loadOrCreateKey(file: string): Signer {
+  if (existsSync(file)) return Signer.fromPkcs8Pem(readFileSync(file, 'utf8'));
+  const signer = Signer.generate();
+  writeFileSync(file, signer.exportPkcs8Pem(), { mode: 0o600 });
+  return signer;
+}

@@ -1,0 +1,275 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { AckError, checkCloseAck, checkUploadAck, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
+import type { Journal } from '../terminal/journal/journal.js';
+import type { AcquirerClient } from './acquirer-client.js';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { SyncError } from './errors.js';
+import { Lease } from './lease.js';
+import { expandRanges, Outbox, type Batch, type SyncCounters } from './outbox.js';
+
+export interface DrainerOptions {
+  journal: Journal;
+  client: AcquirerClient;
+  acquirerPublicKey: Uint8Array;
+  outbox?: Outbox;
+  batchSize?: number;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  /** How long a drainer's claim on the outbox lasts without renewal (another process may take over after). */
+  leaseMs?: number;
+  /** Background loop: how soon after an append to start draining, and how often to look anyway. */
+  settleDelayMs?: number;
+  idleCheckMs?: number;
+}
+
+export type DrainState = 'idle' | 'draining' | 'waiting' | 'stopped';
+
+export interface SyncStatus {
+  state: DrainState;
+  counters: SyncCounters;
+  consecutiveFailures: number;
+  lastError?: { code: string; message: string; at: number };
+  nextAttemptAt?: number;
+  lastSettledAt?: number;
+}
+
+export interface DrainReport {
+  uploadBatches: number;
+  recordsAccepted: number;
+  recordsRejected: number;
+  closes: number;
+  settledThrough: number;
+}
+
+interface DrainerEvents {
+  status: [SyncStatus];
+  settled: [CloseAck];
+  deadLetter: [{ seq: number; code: string; message: string }];
+}
+
+/**
+ * Store-and-forward settlement. One drainer at a time (in this process by a mutex, across
+ * processes by a lease row): resume the batch in flight with its original key, upload the
+ * outbox in batches (reversals first), then settle by totals up to a checkpoint and write the
+ * countersigned ack into the journal. Failures back off exponentially with full jitter.
+ */
+export class SettlementDrainer extends EventEmitter<DrainerEvents> {
+  readonly outbox: Outbox;
+  private readonly journal: Journal;
+  private readonly batchSize: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly lease: Lease;
+  private mutex: Promise<unknown> = Promise.resolve();
+  private state: DrainState = 'idle';
+  private failures = 0;
+  private lastError: SyncStatus['lastError'];
+  private nextAttemptAt: number | undefined;
+  private lastSettledAt: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private unbalancedRetried = new Set<number>();
+  private detachAppend: (() => void) | undefined;
+
+  constructor(private readonly options: DrainerOptions) {
+    super();
+    this.journal = options.journal;
+    this.outbox = options.outbox ?? new Outbox(options.journal);
+    this.batchSize = options.batchSize ?? 2000;
+    this.backoff = options.backoff ?? defaultBackoff;
+    this.random = options.random ?? Math.random;
+    this.lease = new Lease(options.journal.db, `${process.pid}:${randomUUID()}`, options.leaseMs ?? 30_000);
+  }
+
+  status(): SyncStatus {
+    return {
+      state: this.state,
+      counters: this.outbox.counters(),
+      consecutiveFailures: this.failures,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.nextAttemptAt !== undefined ? { nextAttemptAt: this.nextAttemptAt } : {}),
+      ...(this.lastSettledAt !== undefined ? { lastSettledAt: this.lastSettledAt } : {}),
+    };
+  }
+
+  /** One pass: until the outbox is empty and everything is settled, or the first failure (thrown). */
+  drainOnce(): Promise<DrainReport> {
+    const run = this.mutex.then(() => this.pass());
+    this.mutex = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Drains, retrying with backoff, until settled or `maxAttempts` failures in a row. */
+  async drain(maxAttempts = Infinity): Promise<DrainReport> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.drainOnce();
+      } catch (err) {
+        if (!(err instanceof SyncError) || !err.retryable || attempt + 1 >= maxAttempts) throw err;
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.backoff, this.random)));
+      }
+    }
+  }
+
+  /** Runs in the background: soon after each append, and periodically; backs off after failures. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.detachAppend = this.journal.onAppend(() => {
+      if (this.state === 'idle') this.schedule(this.options.settleDelayMs ?? 200);
+    });
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.detachAppend?.();
+    clearTimeout(this.timer);
+    await this.mutex;
+    this.lease.release();
+    this.setState('stopped');
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    this.nextAttemptAt = Date.now() + delayMs;
+    this.timer = setTimeout(() => void this.backgroundPass(), delayMs);
+  }
+
+  private async backgroundPass(): Promise<void> {
+    this.nextAttemptAt = undefined;
+    try {
+      await this.drainOnce();
+      this.schedule(this.options.idleCheckMs ?? 60_000);
+    } catch (err) {
+      const retryable = err instanceof SyncError ? err.retryable : true;
+      const delay = backoffDelay(this.failures, this.backoff, this.random);
+      this.schedule(retryable ? delay : this.backoff.maxMs);
+      this.setState('waiting');
+    }
+  }
+
+  private async pass(): Promise<DrainReport> {
+    const report: DrainReport = { uploadBatches: 0, recordsAccepted: 0, recordsRejected: 0, closes: 0, settledThrough: this.outbox.settledThrough };
+    if (!this.lease.acquire()) throw this.fail(new SyncError('busy', 'another process is draining this outbox'));
+    this.setState('draining');
+    try {
+      let closesThisPass = 0;
+      for (;;) {
+        this.lease.renew();
+        const open = this.outbox.openBatch();
+        if (open) {
+          await this.send(open, this.outbox.bodyOf(open), report);
+          continue;
+        }
+        const upload = this.outbox.createUploadBatch(this.batchSize);
+        if (upload) {
+          await this.send(upload.batch, upload.body, report);
+          continue;
+        }
+        const plan = this.outbox.closePlan();
+        if (plan.kind === 'nothing') break;
+        if (plan.kind === 'checkpoint') {
+          this.journal.appendCheckpoint();
+          continue;
+        }
+        if (++closesThisPass > 4) throw new SyncError('unbalanced', 'settlement did not balance after itemised uploads');
+        const close = this.outbox.createCloseBatch(plan.from, plan.through);
+        await this.send(close.batch, close.body, report);
+      }
+    } catch (err) {
+      throw this.fail(err instanceof SyncError ? err : new SyncError('server_error', (err as Error).message, { cause: err }));
+    } finally {
+      this.lease.release();
+    }
+    this.failures = 0;
+    this.lastError = undefined;
+    report.settledThrough = this.outbox.settledThrough;
+    this.setState('idle');
+    return report;
+  }
+
+  private async send(batch: Batch, body: string, report: DrainReport): Promise<void> {
+    const path = `/v1/terminals/${this.journal.terminalId}/${batch.kind === 'upload' ? 'uploads' : 'settlements'}/${batch.id}`;
+    let reply: unknown;
+    try {
+      reply = await this.options.client.post(path, body);
+      verifyAckSignature(reply, this.options.acquirerPublicKey);
+    } catch (err) {
+      const error = err instanceof AckError ? new SyncError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err }) : err;
+      this.outbox.noteFailure(batch, (error as Error).message);
+      throw error;
+    }
+    try {
+      if (batch.kind === 'upload') this.applyUpload(batch, checkUploadAck(reply), report);
+      else this.applyClose(batch, checkCloseAck(reply), report);
+    } catch (err) {
+      if (!(err instanceof AckError)) throw err;
+      this.outbox.noteFailure(batch, err.message);
+      throw new SyncError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err });
+    }
+  }
+
+  private bindAck(batch: Batch, ack: UploadAck | CloseAck, id: string): void {
+    if (ack.terminal !== this.journal.terminalId || id !== batch.id || ack.body !== batch.bodySha256) {
+      throw new AckError('mismatch', `the ack answers another request (batch ${id}, body ${ack.body.slice(0, 12)}…)`);
+    }
+  }
+
+  private applyUpload(batch: Batch, ack: UploadAck, report: DrainReport): void {
+    this.bindAck(batch, ack, ack.batch);
+    const sent = new Set(expandRanges(batch.seqs));
+    const answered = [...expandRanges(ack.accepted), ...ack.rejected.map((r) => r.seq)];
+    if (answered.length !== sent.size || !answered.every((s) => sent.has(s))) {
+      throw new AckError('mismatch', 'the ack does not account for exactly the records sent');
+    }
+    const counts = this.outbox.applyUploadAck(batch, ack);
+    report.uploadBatches++;
+    report.recordsAccepted += counts.accepted;
+    report.recordsRejected += counts.rejected;
+    for (const r of ack.rejected) this.emit('deadLetter', { seq: r.seq, code: r.code, message: r.message });
+  }
+
+  private applyClose(batch: Batch, ack: CloseAck, report: DrainReport): void {
+    this.bindAck(batch, ack, ack.close);
+    if (ack.from !== batch.from || ack.through !== batch.through) throw new AckError('mismatch', 'the close ack covers another range');
+    report.closes++;
+    if (ack.balanced) {
+      const cp = ack.checkpoint!;
+      const checkpoint = this.journal.get(batch.through!);
+      if (cp.seq !== batch.through || !checkpoint || Buffer.from(checkpoint.hash).toString('hex') !== cp.hash) {
+        throw new AckError('mismatch', 'the countersigned checkpoint is not ours');
+      }
+      this.outbox.applyBalancedClose(batch, ack);
+      this.unbalancedRetried.delete(batch.through!);
+      this.lastSettledAt = Date.now();
+      this.emit('settled', ack);
+      return;
+    }
+    if (ack.missing.length > 0) {
+      this.outbox.applyUnbalancedClose(batch, ack, ack.missing);
+      return;
+    }
+    if (!this.unbalancedRetried.has(batch.through!)) {
+      this.unbalancedRetried.add(batch.through!);
+      this.outbox.applyUnbalancedClose(batch, ack, [[batch.from!, batch.through!]]);
+      return;
+    }
+    this.outbox.applyUnbalancedClose(batch, ack, []);
+    throw new SyncError('unbalanced', `settlement through ${batch.through} does not balance: ${ack.problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`);
+  }
+
+  private fail(error: SyncError): SyncError {
+    this.failures++;
+    this.lastError = { code: error.code, message: error.message, at: Date.now() };
+    this.setState(this.running ? 'waiting' : 'idle');
+    return error;
+  }
+
+  private setState(state: DrainState): void {
+    this.state = state;
+    if (this.listenerCount('status') > 0) this.emit('status', this.status());
+  }
+}

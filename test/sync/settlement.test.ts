@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { Journal } from '../../src/terminal/journal/journal.js';
+import { SyncError } from '../../src/sync/errors.js';
+import { cashPayment, walletPayment } from '../support/records.js';
+import { drainerFor, startAcquirer } from '../support/acquirer.js';
+import { tempDir } from '../support/tmp.js';
+import { expectSettledExactlyOnce } from '../support/settlement-checks.js';
+
+describe('store-and-forward settlement', () => {
+  it('uploads, settles by totals, journals the countersigned checkpoint, and the outbox drains to zero', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    for (let i = 0; i < 25; i++) journal.append(cashPayment(100 + i));
+    journal.append(cashPayment(999, 'MAT'));
+    const drainer = drainerFor(journal, sim, { batchSize: 10 });
+    expect(drainer.status().counters.unsettled).toEqual({ CNY: { count: 25, net: 2800 }, MAT: { count: 1, net: 999 } });
+
+    const report = await drainer.drainOnce();
+    expect(report.uploadBatches).toBeGreaterThanOrEqual(3);
+    expect(report.closes).toBe(1);
+    const counters = drainer.status().counters;
+    expect(counters.unsettledCount).toBe(0);
+    expect(counters.pendingUpload).toBe(0);
+    expect(counters.oldestUnsettledAgeMs).toBeNull();
+
+    const held = sim.heldRecords(journal.terminalId);
+    expect(held.map((r) => r.seq)).toEqual([...Array(journal.headSeq + 1).keys()]);
+    for (const r of held) expect(r.hash).toBe(Buffer.from(journal.get(r.seq)!.hash).toString('hex'));
+    const anchor = sim.latestCheckpoint(journal.terminalId)!;
+    expect(anchor.balanced).toBe(true);
+    const ackRecord = JSON.parse(journal.get(anchor.through + 1)!.text);
+    expect(ackRecord.kind).toBe('settlement_ack');
+    expect(ackRecord.body.ack).toEqual(anchor);
+    expect(anchor.totals).toEqual({ CNY: { payment: { n: 25, amount: 2800 } }, MAT: { payment: { n: 1, amount: 999 } } });
+    journal.close();
+  });
+
+  it('settles round after round, each close countersigning a checkpoint over the whole journal', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    const drainer = drainerFor(journal, sim, { batchSize: 4 });
+    for (let round = 1; round <= 4; round++) {
+      for (let i = 0; i < 5; i++) journal.append(cashPayment(round * 100 + i));
+      const report = await drainer.drainOnce();
+      expect(report.closes).toBe(1);
+      const anchor = sim.latestCheckpoint(journal.terminalId)!;
+      expect(anchor.checkpoint!.size).toBe(anchor.through);
+      expect(sim.settledThrough(journal.terminalId)).toBe(anchor.through);
+    }
+    expectSettledExactlyOnce(journal, sim);
+    journal.close();
+  });
+
+  it('sends reversals before everything else', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    const paid = journal.append(cashPayment(500));
+    for (let i = 0; i < 8; i++) journal.append(cashPayment(10));
+    const reversal = journal.append({ kind: 'reversal', body: { asset: 'CNY', amount: 500, of: paid.seq, reason: 'no answer from the scheme' } });
+    const drainer = drainerFor(journal, sim, { batchSize: 3 });
+    const first = drainer.outbox.createUploadBatch(3)!;
+    expect(first.batch.seqs[0]).toEqual([reversal.seq, reversal.seq]);
+    await drainer.drainOnce();
+    expect(drainer.status().counters.unsettledCount).toBe(0);
+    journal.close();
+  });
+
+  it('puts a record the acquirer rejects into a visible dead letter without blocking the records behind it', async () => {
+    const sim = await startAcquirer({ assets: ['CNY'] });
+    const journal = Journal.open(tempDir());
+    journal.append(cashPayment(100));
+    const token = journal.append(cashPayment(700, 'MAT'));
+    journal.append(cashPayment(200));
+    const drainer = drainerFor(journal, sim);
+    const dead: number[] = [];
+    drainer.on('deadLetter', (d) => dead.push(d.seq));
+    await drainer.drainOnce();
+    expect(dead).toEqual([token.seq]);
+    expect(drainer.outbox.deadLetters()).toEqual([{ seq: token.seq, reason: expect.stringMatching(/^unknown_asset: /) }]);
+    const counters = drainer.status().counters;
+    expect(counters.deadLetters).toBe(1);
+    expect(counters.unsettledCount).toBe(0);
+    expect(sim.latestCheckpoint(journal.terminalId)!.totals).toEqual({ CNY: { payment: { n: 2, amount: 300 } } });
+    journal.close();
+  });
+
+  it('detects a wallet counter presented twice, across terminals, as a double spend', async () => {
+    const sim = await startAcquirer();
+    const a = Journal.open(tempDir());
+    const b = Journal.open(tempDir());
+    a.append(walletPayment(1000, 'aa'.repeat(16), 7));
+    const clone = b.append(walletPayment(1000, 'aa'.repeat(16), 7));
+    b.append(walletPayment(1000, 'aa'.repeat(16), 8));
+    await drainerFor(a, sim).drainOnce();
+    const drainerB = drainerFor(b, sim);
+    await drainerB.drainOnce();
+    expect(drainerB.outbox.deadLetters()).toEqual([{ seq: clone.seq, reason: expect.stringMatching(/^double_spend: wallet a+ counter 7/) }]);
+    a.close();
+    b.close();
+  });
+
+  it('refuses an ack signed by another key and settles nothing', async () => {
+    const sim = await startAcquirer();
+    const other = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    journal.append(cashPayment(100));
+    const drainer = drainerFor(journal, sim, { acquirerPublicKey: other.publicKey });
+    await expect(drainer.drainOnce()).rejects.toMatchObject({ code: 'bad_ack' });
+    expect(drainer.status().counters.pendingUpload).toBe(2);
+    expect(drainer.status().lastError?.code).toBe('bad_ack');
+    journal.close();
+  });
+
+  it('reports an unreachable acquirer as a retryable error and keeps the batch and its key', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    journal.append(cashPayment(100));
+    const drainer = drainerFor(journal, sim);
+    await sim.setFault({ mode: 'refuse' });
+    const err = await drainer.drainOnce().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyncError);
+    expect((err as SyncError).retryable).toBe(true);
+    const open = drainer.outbox.openBatch()!;
+    await sim.setFault(undefined);
+    await drainer.drainOnce();
+    expect(sim.db.prepare('SELECT key FROM requests WHERE kind = ? ORDER BY rowid LIMIT 1').pluck().get('upload')).toBe(open.id);
+    journal.close();
+  });
+});
