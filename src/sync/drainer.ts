@@ -157,6 +157,9 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     this.setState('draining');
     try {
       let closesThisPass = 0;
+      // A pass settles what existed when it began (plus its own checkpoint), so a terminal that
+      // keeps taking payments still closes; later records wait for the next pass.
+      let bound = this.journal.headSeq;
       for (;;) {
         this.lease.renew();
         const open = this.outbox.openBatch();
@@ -164,20 +167,22 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
           await this.send(open, this.outbox.bodyOf(open), report);
           continue;
         }
-        const upload = this.outbox.createUploadBatch(this.batchSize);
+        const upload = this.outbox.createUploadBatch(this.batchSize, bound);
         if (upload) {
           await this.send(upload.batch, upload.body, report);
           continue;
         }
-        const plan = this.outbox.closePlan();
+        const plan = this.outbox.closePlan(bound);
         if (plan.kind === 'nothing') break;
         if (plan.kind === 'checkpoint') {
-          this.journal.appendCheckpoint();
+          bound = this.journal.appendCheckpoint().seq;
           continue;
         }
         if (++closesThisPass > 4) throw new SyncError('unbalanced', 'settlement did not balance after itemised uploads');
         const close = this.outbox.createCloseBatch(plan.from, plan.through);
-        await this.send(close.batch, close.body, report);
+        const ackSeq = await this.send(close.batch, close.body, report);
+        // Carry the settlement ack itself along, unless payments arrived meanwhile (next pass).
+        if (ackSeq !== undefined && !this.outbox.hasFinancialBetween(bound, ackSeq)) bound = ackSeq;
       }
     } catch (err) {
       throw this.fail(err instanceof SyncError ? err : new SyncError('server_error', (err as Error).message, { cause: err }));
@@ -191,7 +196,8 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     return report;
   }
 
-  private async send(batch: Batch, body: string, report: DrainReport): Promise<void> {
+  /** Sends a batch and applies the verified answer; returns the seq of a journaled settlement ack. */
+  private async send(batch: Batch, body: string, report: DrainReport): Promise<number | undefined> {
     const path = `/v1/terminals/${this.journal.terminalId}/${batch.kind === 'upload' ? 'uploads' : 'settlements'}/${batch.id}`;
     let reply: unknown;
     try {
@@ -204,12 +210,13 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     }
     try {
       if (batch.kind === 'upload') this.applyUpload(batch, checkUploadAck(reply), report);
-      else this.applyClose(batch, checkCloseAck(reply), report);
+      else return this.applyClose(batch, checkCloseAck(reply), report);
     } catch (err) {
       if (!(err instanceof AckError)) throw err;
       this.outbox.noteFailure(batch, err.message);
       throw new SyncError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err });
     }
+    return undefined;
   }
 
   private bindAck(batch: Batch, ack: UploadAck | CloseAck, id: string): void {
@@ -232,7 +239,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     for (const r of ack.rejected) this.emit('deadLetter', { seq: r.seq, code: r.code, message: r.message });
   }
 
-  private applyClose(batch: Batch, ack: CloseAck, report: DrainReport): void {
+  private applyClose(batch: Batch, ack: CloseAck, report: DrainReport): number | undefined {
     this.bindAck(batch, ack, ack.close);
     if (ack.from !== batch.from || ack.through !== batch.through) throw new AckError('mismatch', 'the close ack covers another range');
     report.closes++;
@@ -242,20 +249,20 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
       if (cp.seq !== batch.through || !checkpoint || Buffer.from(checkpoint.hash).toString('hex') !== cp.hash) {
         throw new AckError('mismatch', 'the countersigned checkpoint is not ours');
       }
-      this.outbox.applyBalancedClose(batch, ack);
+      const ackSeq = this.outbox.applyBalancedClose(batch, ack);
       this.unbalancedRetried.delete(batch.through!);
       this.lastSettledAt = Date.now();
       this.emit('settled', ack);
-      return;
+      return ackSeq;
     }
     if (ack.missing.length > 0) {
       this.outbox.applyUnbalancedClose(batch, ack, ack.missing);
-      return;
+      return undefined;
     }
     if (!this.unbalancedRetried.has(batch.through!)) {
       this.unbalancedRetried.add(batch.through!);
       this.outbox.applyUnbalancedClose(batch, ack, [[batch.from!, batch.through!]]);
-      return;
+      return undefined;
     }
     this.outbox.applyUnbalancedClose(batch, ack, []);
     throw new SyncError('unbalanced', `settlement through ${batch.through} does not balance: ${ack.problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`);

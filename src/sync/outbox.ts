@@ -68,10 +68,10 @@ export class Outbox {
     this.stmt = {
       open: db.prepare(`SELECT id, kind, seqs, from_seq, through, body_sha256, attempts FROM sync_batches WHERE state = 'open'`),
       priority: db
-        .prepare(`SELECT seq FROM journal j WHERE ${PRIORITY_KINDS} AND seq >= ? AND NOT EXISTS (SELECT 1 FROM sync_records s WHERE s.seq = j.seq) ORDER BY seq LIMIT ?`)
+        .prepare(`SELECT seq FROM journal j WHERE ${PRIORITY_KINDS} AND seq >= ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM sync_records s WHERE s.seq = j.seq) ORDER BY seq LIMIT ?`)
         .pluck(),
       pending: db
-        .prepare(`SELECT seq FROM journal j WHERE seq >= ? AND NOT EXISTS (SELECT 1 FROM sync_records s WHERE s.seq = j.seq) ORDER BY seq LIMIT ?`)
+        .prepare(`SELECT seq FROM journal j WHERE seq >= ? AND seq <= ? AND NOT EXISTS (SELECT 1 FROM sync_records s WHERE s.seq = j.seq) ORDER BY seq LIMIT ?`)
         .pluck(),
       pendingCount: db.prepare(`SELECT COUNT(*) FROM journal j WHERE seq >= ? AND NOT EXISTS (SELECT 1 FROM sync_records s WHERE s.seq = j.seq)`).pluck(),
       record: db.prepare('SELECT record FROM journal WHERE seq = ?').pluck(),
@@ -86,8 +86,8 @@ export class Outbox {
       requeueRange: db.prepare(`DELETE FROM sync_records WHERE seq >= ? AND seq <= ? AND state != 'settled'`),
       settledThrough: db.prepare('SELECT settled_through FROM sync_state WHERE id = 1').pluck(),
       setSettledThrough: db.prepare('UPDATE sync_state SET settled_through = ? WHERE id = 1'),
-      lastFinancial: db.prepare(`SELECT MAX(seq) FROM journal WHERE seq > ? AND asset IS NOT NULL`).pluck(),
-      lastCheckpoint: db.prepare(`SELECT MAX(seq) FROM journal WHERE seq > ? AND kind = 'checkpoint'`).pluck(),
+      lastFinancial: db.prepare(`SELECT MAX(seq) FROM journal WHERE seq > ? AND seq <= ? AND asset IS NOT NULL`).pluck(),
+      lastCheckpoint: db.prepare(`SELECT MAX(seq) FROM journal WHERE seq > ? AND seq <= ? AND kind = 'checkpoint'`).pluck(),
       closeTotals: db.prepare(
         `SELECT j.kind, j.asset, j.amount FROM journal j LEFT JOIN sync_records s ON s.seq = j.seq WHERE j.seq >= ? AND j.seq <= ? AND j.asset IS NOT NULL AND (s.state IS NULL OR s.state != 'dead')`,
       ),
@@ -115,10 +115,13 @@ export class Outbox {
     return row && toBatch(row);
   }
 
-  /** Makes the next upload batch (reversals and key rotations first, then seq order) and stores it before anything is sent. */
-  createUploadBatch(limit: number): { batch: Batch; body: string } | undefined {
-    const priority = this.stmt.priority.all(this.floor, limit) as number[];
-    const regular = (this.stmt.pending.all(this.floor, limit + priority.length) as number[]).filter((s) => !priority.includes(s));
+  /**
+   * Makes the next upload batch of records up to `bound` (reversals and key rotations first,
+   * then seq order) and stores it before anything is sent.
+   */
+  createUploadBatch(limit: number, bound = Number.MAX_SAFE_INTEGER): { batch: Batch; body: string } | undefined {
+    const priority = this.stmt.priority.all(this.floor, bound, limit) as number[];
+    const regular = (this.stmt.pending.all(this.floor, bound, limit + priority.length) as number[]).filter((s) => !priority.includes(s));
     if (regular.length > 0) this.floor = Math.min(regular[0]!, priority[0] ?? Infinity);
     const seqs = [...priority, ...regular].slice(0, limit);
     if (seqs.length === 0) return undefined;
@@ -130,12 +133,12 @@ export class Outbox {
     return { batch: { id, kind: 'upload', seqs: ranges, from: null, through: null, bodySha256, attempts: 0 }, body };
   }
 
-  /** What settlement needs next: nothing, a checkpoint to close with, or a close over [from, through]. */
-  closePlan(): ClosePlan {
+  /** What settling the records up to `bound` needs next: nothing, a checkpoint to close with, or a close over [from, through]. */
+  closePlan(bound = Number.MAX_SAFE_INTEGER): ClosePlan {
     const settled = this.settledThrough;
-    const lastFinancial = this.stmt.lastFinancial.get(settled) as number | null;
+    const lastFinancial = this.stmt.lastFinancial.get(settled, bound) as number | null;
     if (lastFinancial === null) return { kind: 'nothing' };
-    const lastCheckpoint = this.stmt.lastCheckpoint.get(settled) as number | null;
+    const lastCheckpoint = this.stmt.lastCheckpoint.get(settled, bound) as number | null;
     if (lastCheckpoint === null || lastCheckpoint < lastFinancial) return { kind: 'checkpoint' };
     return { kind: 'close', from: settled + 1, through: lastCheckpoint };
   }
@@ -173,13 +176,19 @@ export class Outbox {
   }
 
   /** A balanced close: the ack goes into the journal and the range becomes settled, in the journal's own transaction. */
-  applyBalancedClose(batch: Batch, ack: CloseAck): void {
-    this.journal.append({ kind: 'settlement_ack', body: { close: batch.id, through: ack.through, ack: ack as unknown as Record<string, unknown> } }, () => {
+  applyBalancedClose(batch: Batch, ack: CloseAck): number {
+    const appended = this.journal.append({ kind: 'settlement_ack', body: { close: batch.id, through: ack.through, ack: ack as unknown as Record<string, unknown> } }, () => {
       this.stmt.settleRange.run(batch.id, ack.from, ack.through);
       this.stmt.setSettledThrough.run(ack.through);
       this.stmt.finishBatch.run(JSON.stringify(ack), batch.id);
     });
     this.countersCache = undefined;
+    return appended.seq;
+  }
+
+  /** Whether any financial record lies in (after, through]. */
+  hasFinancialBetween(after: number, through: number): boolean {
+    return this.stmt.lastFinancial.get(after, through) !== null;
   }
 
   /** An unbalanced close: nothing settles; the ranges named go back to the outbox for an itemised upload. */
