@@ -64,7 +64,7 @@ export class Outbox {
 
   constructor(private readonly journal: Journal) {
     const db = journal.db;
-    migrateSync(db);
+    if (!db.readonly) migrateSync(db);
     this.stmt = {
       open: db.prepare(`SELECT id, kind, seqs, from_seq, through, body_sha256, attempts FROM sync_batches WHERE state = 'open'`),
       priority: db

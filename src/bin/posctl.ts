@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { CliError, EXIT } from '../cli/exit.js';
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function run(action: () => Promise<number> | number): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (e) {
+    err(`posctl: ${e instanceof CliError ? e.message : (e as Error).message}`);
+    process.exitCode = e instanceof CliError ? e.exitCode : EXIT.error;
+  }
+}
+
+const program = new Command('posctl').description('posd service console: journal, settlement, status').showHelpAfterError();
+
+const journal = program.command('journal').description('export, verify and prove the signed journal');
+journal
+  .command('export')
+  .description('write the journal as JSON Lines (header, then one canonical record per line)')
+  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .requiredOption('--out <file>', 'export file')
+  .action((o: { dataDir: string; out: string }) => run(async () => (await import('../cli/journal-commands.js')).exportCommand(o, out)));
+journal
+  .command('verify <file>')
+  .description('check every signature, the chain, seq continuity, grand totals and checkpoints; exit 1 at the first bad record')
+  .option('--public-key <hex>', "pin the terminal's genesis public key")
+  .option('--acquirer-key <hex>', "the acquirer's public key, to check countersigned checkpoints")
+  .option('--anchor <file>', 'a countersigned checkpoint held by the acquirer (detects a truncated or rewritten tail)')
+  .action((file: string, o: { publicKey?: string; acquirerKey?: string; anchor?: string }) =>
+    run(async () => (await import('../cli/journal-commands.js')).verifyCommand(file, o, out, err)),
+  );
+journal
+  .command('prove')
+  .description('print an RFC 9162 inclusion proof of one record against a checkpoint')
+  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .requiredOption('--seq <n>', 'the record to prove')
+  .option('--checkpoint <n>', 'the checkpoint to prove against (default: the first one after the record)')
+  .action((o: { dataDir: string; seq: string; checkpoint?: string }) => run(async () => (await import('../cli/journal-commands.js')).proveCommand(o, out)));
+journal
+  .command('check-proof <file>')
+  .description('check an inclusion proof printed by `posctl journal prove`')
+  .action((file: string) => run(async () => (await import('../cli/journal-commands.js')).checkProofCommand(file, out, err)));
+
+program
+  .command('status')
+  .description('journal head, grand totals, settlement backlog and dead letters')
+  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .option('--json', 'one JSON object')
+  .option('--dead', 'list the dead letters with their reasons')
+  .action((o: { dataDir: string; json?: boolean; dead?: boolean }) => run(async () => (await import('../cli/status-commands.js')).statusCommand(o, out)));
+
+program
+  .command('settle')
+  .description('forward and settle everything now (when posd is not running)')
+  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .requiredOption('--acquirer <url>', 'acquirer base URL')
+  .requiredOption('--acquirer-key <hex>', "acquirer's public key")
+  .option('--attempts <n>', 'give up after this many failures in a row', '5')
+  .action((o: { dataDir: string; acquirer: string; acquirerKey: string; attempts?: string }) =>
+    run(async () => (await import('../cli/status-commands.js')).settleCommand(o, out, err)),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,23 @@
+/** posctl exit codes: 0 ok, 1 the thing checked is bad (verification failed), 2 the command could not run. */
+export const EXIT = { ok: 0, failed: 1, error: 2 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.error,
+  ) {
+    super(message);
+  }
+}
+
+export function parseHexKey(text: string | undefined, what: string): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/.test(text)) throw new CliError(`${what} must be 64 lower-case hex digits (a raw Ed25519 public key)`);
+  return new Uint8Array(Buffer.from(text, 'hex'));
+}
+
+export function parseSeq(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${what} must be a record seq (a whole number >= 0)`);
+  return n;
+}
