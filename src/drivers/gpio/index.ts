@@ -1,0 +1,12 @@
+export { CounterGpio, type CounterGpioEvents, type CounterGpioFeatures, type CounterGpioOptions, type GpioStatus } from './counter-gpio.js';
+export { openCounterGpio } from './open-counter-gpio.js';
+export { openIoPlugin, parseGpioUri, type GpioEnvironment, type GpioPluginUri, type RealPluginName } from './open-io-plugin.js';
+export { GpioError, type GpioErrorCode } from './errors.js';
+export type { IoPlugin, IoModes, IoPinInfo, IoPluginEvent } from './io-plugin.js';
+export { parsePinMap, pinsInUse, STATUS_LIGHTS, type GpioPinMap, type InputPin, type OutputPin, type PinId, type StatusLight, type ActiveLevel, type Pull } from './pin-map.js';
+export { parseGpioTiming, defaultGpioTiming, type GpioTiming } from './timing.js';
+export { BUZZER_PATTERNS, patternSteps, resolvePattern, type BuzzerPattern, type BuzzerPatternName, type BuzzerStep } from './buzzer-patterns.js';
+export type { BeepOutcome } from './buzzer-player.js';
+export type { KickOutcome } from './drawer-relay.js';
+export type { DrawerState } from './drawer-switch.js';
+export type { LightMode } from './status-lights.js';
