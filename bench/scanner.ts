@@ -1,0 +1,153 @@
+import { pathToFileURL } from 'node:url';
+import { Scanner } from '../src/drivers/scanner/scanner.js';
+import { SimBus } from '../src/drivers/transport/sim-bus.js';
+import { SimHidBus } from '../src/drivers/transport/sim-hid-bus.js';
+import { classifyScan, type ScanClass } from '../src/terminal/codes/classify.js';
+import { defaultCodeTables } from '../src/terminal/codes/tables.js';
+import { ScannerTwin, type TwinScanOptions } from '../hw-sim/scanner/scanner-twin.js';
+import type { BenchModule, Metric } from './metric.js';
+
+/**
+ * From the moment the twin hands over the report or byte that completes a code, to the
+ * classified code in terminal code: through the real Scanner on an in-process link.
+ * Keyboard wedge with Enter (SimHidBus), HID POS (SimHidBus), serial CR LF (SimBus, no wire
+ * pacing so the number is the software's, not the UART's). The no-suffix paths end on the
+ * silence timer by design, so they are reported apart.
+ */
+
+const CODES: { text: string; aim: string; kind: ScanClass['kind'] }[] = [
+  { text: '134567890123456789', aim: ']C0', kind: 'payment_code' },
+  { text: '28765432109876543210', aim: ']Q1', kind: 'payment_code' },
+  { text: '6212345678901234567', aim: ']Q1', kind: 'payment_code' },
+  { text: '6901234567892', aim: ']E0', kind: 'product' },
+  { text: 'hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=', aim: ']Q1', kind: 'emv_cpm' },
+  { text: `OQR1:${'AbCd-_0123456789'.repeat(8)}`, aim: ']Q1', kind: 'offline_qr' },
+];
+
+interface Case {
+  name: string;
+  mode: 'wedge' | 'pos' | 'serial';
+  scans: number;
+  options: TwinScanOptions;
+}
+
+const WARM_UP = 20;
+
+async function measure(c: Case): Promise<number[]> {
+  const twin = new ScannerTwin(c.mode);
+  let scanner: Scanner;
+  if (c.mode === 'serial') {
+    const bus = new SimBus();
+    bus.register('scanner', twin);
+    scanner = await Scanner.open('sim:scanner?baud=9600', { simBus: bus });
+  } else {
+    const bus = new SimHidBus();
+    bus.register('sim:scanner', twin);
+    scanner = await Scanner.open(`sim:scanner?transport=hid&mode=${c.mode}`, { simHidBus: bus });
+  }
+  let waiting: { resolve: (ms: number) => void; reject: (err: Error) => void; kind: ScanClass['kind'] } | undefined;
+  scanner.on('scan', (scan) => {
+    const classified = classifyScan(scan.text, defaultCodeTables, { symbology: scan.symbology });
+    const ms = performance.now() - twin.lastCompletedAt;
+    const w = waiting;
+    waiting = undefined;
+    if (!w) return;
+    if (classified.kind !== w.kind) w.reject(new Error(`${c.name}: classified ${classified.kind}, expected ${w.kind}`));
+    else w.resolve(ms);
+  });
+  scanner.on('reject', (err) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.reject(err);
+  });
+  scanner.start();
+  await scanner.waitReady(2000);
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < c.scans + WARM_UP; i++) {
+      const code = CODES[i % CODES.length]!;
+      const done = new Promise<number>((resolve, reject) => {
+        waiting = { resolve, reject, kind: code.kind };
+      });
+      await twin.scan(code.text, { ...c.options, aim: code.aim });
+      const ms = await withTimeout(done, 2000, c.name);
+      if (i >= WARM_UP) latencies.push(ms);
+    }
+  } finally {
+    await scanner.stop();
+  }
+  return latencies;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no classified scan within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Nearest-rank percentile. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+const KEYS = { keyTiming: { minMs: 1, maxMs: 2 } } as const;
+
+const bench: BenchModule = {
+  title: 'Scanner: last report or byte to classified code (Scanner over in-process links)',
+  async run(log) {
+    const suffixCases: Case[] = [
+      { name: 'wedge', mode: 'wedge', scans: 200, options: { ...KEYS, suffix: 'enter' } },
+      { name: 'pos', mode: 'pos', scans: 300, options: { reportGapMs: 1 } },
+      { name: 'serial', mode: 'serial', scans: 300, options: { suffix: 'crlf' } },
+    ];
+    const timeoutCases: Case[] = [
+      { name: 'wedge_no_suffix', mode: 'wedge', scans: 40, options: { ...KEYS, suffix: 'none' } },
+      { name: 'serial_no_suffix', mode: 'serial', scans: 40, options: { suffix: 'none' } },
+    ];
+    const metrics: Metric[] = [];
+    const all: number[] = [];
+    for (const c of suffixCases) {
+      const sorted = (await measure(c)).sort((a, b) => a - b);
+      all.push(...sorted);
+      log(`   ${c.name}: ${sorted.length} scans, p50 ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms, max ${sorted.at(-1)!.toFixed(3)} ms`);
+      metrics.push(
+        { name: `scanner.classify.${c.name}.p50_ms`, value: percentile(sorted, 0.5), unit: 'ms' },
+        { name: `scanner.classify.${c.name}.p99_ms`, value: percentile(sorted, 0.99), unit: 'ms', goal: '<= 5' },
+      );
+    }
+    all.sort((a, b) => a - b);
+    metrics.unshift({
+      name: 'scanner.classify.p99_ms',
+      value: percentile(all, 0.99),
+      unit: 'ms',
+      goal: '<= 5',
+      note: `${all.length} scans: wedge+Enter, HID POS, serial CR LF`,
+    });
+    for (const c of timeoutCases) {
+      const sorted = (await measure(c)).sort((a, b) => a - b);
+      log(`   ${c.name}: ${sorted.length} scans, p50 ${percentile(sorted, 0.5).toFixed(3)} ms, p99 ${percentile(sorted, 0.99).toFixed(3)} ms`);
+      const silence = c.mode === 'wedge' ? 40 : 50;
+      metrics.push(
+        { name: `scanner.classify.${c.name}.p50_ms`, value: percentile(sorted, 0.5), unit: 'ms', note: `ends on the ${silence} ms silence by design` },
+        { name: `scanner.classify.${c.name}.p99_ms`, value: percentile(sorted, 0.99), unit: 'ms' },
+      );
+    }
+    return metrics;
+  },
+};
+
+export default bench;
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  bench
+    .run((line) => console.log(line))
+    .then((metrics) => {
+      for (const m of metrics) console.log(`${m.name.padEnd(44)} ${m.value.toFixed(3).padStart(9)} ${m.unit}${m.goal ? `  (goal ${m.goal})` : ''}${m.note ? `  ${m.note}` : ''}`);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

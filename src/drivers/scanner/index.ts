@@ -1,0 +1,12 @@
+export { Scanner, type ScanEvent, type ScannerEvents, type ScannerStatus } from './scanner.js';
+export { ScannerError, type ScannerErrorCode, type ScanSource } from './errors.js';
+export { scannerModeOf, resolveScannerOptions, type ScannerMode, type ScannerOptions } from './config.js';
+export { symbologyName, splitAimPrefix, isAimIdentifier, type SymbologyName } from './aim.js';
+export { KeyboardReportDecoder, KEYBOARD_REPORT_LENGTH } from './keyboard-report.js';
+export { keyMeaning, type KeyEvent } from './keyboard-usages.js';
+export { WedgeScanAssembler, defaultWedgeTiming, type WedgeTiming } from './wedge-assembler.js';
+export { decodeHidPosReport, commonHidPosLayout, type HidPosLayout, type HidPosFragment } from './hid-pos-report.js';
+export { HidPosAssembler, defaultHidPosTiming, type HidPosTiming } from './hid-pos-assembler.js';
+export { SerialLineAssembler, defaultSerialTiming, type SerialTiming } from './serial-lines.js';
+export { decodeScanBytes } from './scan-text.js';
+export type { AssembledScan, ScanSink, ScanEnd } from './scan-sink.js';

@@ -1,0 +1,179 @@
+import { EventEmitter } from 'node:events';
+import type { ByteLink, LinkState } from '../transport/link.js';
+import { openLink, type LinkEnvironment } from '../transport/open-link.js';
+import { splitAimPrefix } from './aim.js';
+import { resolveScannerOptions, scannerModeOf, type ResolvedScannerOptions, type ScannerMode, type ScannerOptions } from './config.js';
+import { makeScanEngine, type ScanEngine } from './engines.js';
+import { ScannerError, type ScannerErrorCode, type ScanSource } from './errors.js';
+import type { AssembledScan, ScanEnd, ScanSink } from './scan-sink.js';
+
+export type ScannerStatus = 'connecting' | 'ready' | 'disconnected' | 'closed';
+
+/** One scanned code. The text is whatever the code holds: treat it as sensitive (it may pay). */
+export interface ScanEvent {
+  text: string;
+  /** AIM symbology identifier (`]Q1`, `]E0`, `]C0`...) when the scanner reported one. */
+  symbology: string | undefined;
+  source: ScanSource;
+  /** Monotonic ms (the scanner's clock, performance.now by default) when the code's last input arrived. */
+  at: number;
+  endedBy: ScanEnd;
+}
+
+export interface ScannerEvents {
+  scan: [scan: ScanEvent];
+  /** Input that is not a scan, or a scan that could not be completed. Nothing of it is kept. */
+  reject: [error: ScannerError];
+  /** Only on change. */
+  status: [status: ScannerStatus, cause: Error | undefined];
+}
+
+const STATUS_OF: Record<LinkState, ScannerStatus> = {
+  connecting: 'connecting',
+  open: 'ready',
+  disconnected: 'disconnected',
+  closed: 'closed',
+};
+
+/**
+ * A barcode / QR scanner on a ByteLink: a keyboard wedge or HID POS device on a HID link, or a
+ * serial scanner. Emits `scan` for each complete code and `reject` for everything else; owns
+ * the one timer (silence, typing pause, HID POS continuation). An unplug drops any partial
+ * code (`reject` with `disconnected`), and the link brings the scanner back by itself.
+ */
+export class Scanner extends EventEmitter<ScannerEvents> {
+  private readonly options: ResolvedScannerOptions;
+  private readonly engine: ScanEngine;
+  private currentStatus: ScannerStatus = 'closed';
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private stopped = true;
+
+  /** Makes the link the URI names (not started): `hid:vvvv:pppp?mode=pos`, `serial:/dev/...`, `sim:scanner?transport=hid`. */
+  static async open(uri: string, env: LinkEnvironment = {}, options: ScannerOptions = {}): Promise<Scanner> {
+    const mode = scannerModeOf(uri, options.mode);
+    resolveScannerOptions(mode, options); // bad options fail before a device is opened
+    const link = await openLink(uri, env, 9600);
+    return new Scanner(link, mode, options);
+  }
+
+  /** A scanner on a link made elsewhere; `mode` says which protocol the link carries. */
+  constructor(
+    readonly link: ByteLink,
+    mode: ScannerMode,
+    options: ScannerOptions = {},
+  ) {
+    super();
+    this.options = resolveScannerOptions(mode, options);
+    this.engine = makeScanEngine(this.options, this.sink);
+    link.on('data', this.onData);
+    link.on('state', this.onState);
+  }
+
+  get status(): ScannerStatus {
+    return this.currentStatus;
+  }
+
+  get mode(): ScannerMode {
+    return this.options.mode;
+  }
+
+  get source(): ScanSource {
+    return this.engine.source;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.link.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    this.engine.reset();
+    await this.link.stop();
+    this.setStatus('closed', undefined);
+  }
+
+  /** Resolves when the device is open; rejects with the link's open_timeout error after timeoutMs. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return this.link.waitOpen(timeoutMs);
+  }
+
+  private readonly sink: ScanSink = {
+    scan: (scan: AssembledScan): void => {
+      if (this.stopped) return;
+      let text = scan.text;
+      let symbology = scan.symbology;
+      if (this.options.aimPrefix && symbology === undefined) {
+        const split = splitAimPrefix(text);
+        text = split.data;
+        symbology = split.symbology;
+        if (text.length === 0) {
+          this.emitReject('too_short', 'only an AIM identifier, no data', 0, scan.at);
+          return;
+        }
+      }
+      this.emit('scan', { text, symbology, source: this.engine.source, at: scan.at, endedBy: scan.endedBy });
+    },
+    reject: (code: ScannerErrorCode, message: string, length: number, at: number): void => {
+      if (!this.stopped) this.emitReject(code, message, length, at);
+    },
+  };
+
+  private emitReject(code: ScannerErrorCode, message: string, length: number, at: number): void {
+    this.emit('reject', new ScannerError(code, `${this.link.uri}: ${message}`, this.engine.source, length, at));
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.stopped) return;
+    this.engine.input(chunk, this.options.now());
+    this.armTimer();
+  };
+
+  private readonly onState = (state: LinkState, cause: Error | undefined): void => {
+    if (state === 'disconnected' || state === 'closed') {
+      this.clearTimer();
+      const dropped = this.engine.reset();
+      if (dropped !== undefined && !this.stopped) {
+        this.emitReject('disconnected', `device went away mid-scan; ${dropped} characters dropped`, dropped, this.options.now());
+      }
+    } else if (state === 'open') {
+      this.engine.reset();
+    }
+    this.setStatus(STATUS_OF[state], cause);
+  };
+
+  /**
+   * One timer at most. Key presses push the deadline later without touching the timer: when it
+   * fires early it finds nothing due and re-arms for the new deadline.
+   */
+  private armTimer(): void {
+    const deadline = this.engine.deadline();
+    if (deadline === undefined || deadline >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = deadline;
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(deadline - this.options.now())));
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.stopped) return;
+    this.engine.tick(this.options.now());
+    this.armTimer();
+  };
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  private setStatus(status: ScannerStatus, cause: Error | undefined): void {
+    if (status === this.currentStatus) return;
+    this.currentStatus = status;
+    this.emit('status', status, cause);
+  }
+}
