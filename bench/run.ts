@@ -6,6 +6,9 @@ import type { BenchModule, Metric } from './metric.js';
  */
 const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   crypto: () => import('./crypto.js'),
+  journal: () => import('./journal.js'),
+  settle: () => import('./settle.js'),
+  scanner: () => import('./scanner.js'),
 };
 
 async function main(): Promise<void> {

@@ -4,8 +4,8 @@ import { fromHex } from '../../src/encoding/hex.js';
 import { keyIdOf, verify } from '../../src/crypto/ed25519.js';
 import { sha256 } from '../../src/crypto/sha256.js';
 import { DOMAIN, GENESIS_PREV } from '../../src/protocol/domains.js';
-import { applyToTotals, isFinancialKind, moneyOf, type SignedRecord, type Totals } from '../../src/protocol/record.js';
-import { recordSigningInput, recordText, unsignedOf } from '../../src/protocol/record-codec.js';
+import { applyToTotals, isFinancialKind, moneyOf, sameTotals, type SignedRecord, type Totals } from '../../src/protocol/record.js';
+import { recordSigningInput, recordTexts } from '../../src/protocol/record-codec.js';
 import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
 import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/settlement.js';
 import type { HeldRecord } from './store.js';
@@ -42,8 +42,10 @@ interface KeyInForce {
 export class RecordIngest {
   private readonly stmt;
   private keys: KeyInForce[] | undefined;
-  /** Records stored in this batch, so consecutive records need no lookups. */
-  private readonly recent = new Map<number, { hash: Buffer; totals: Totals; status: string }>();
+  /** Held records around this batch (loaded once) and records stored by it. */
+  private readonly known = new Map<number, HeldRecord | null>();
+  /** Grand totals of records stored in this batch, so consecutive records need no lookups. */
+  private readonly totalsOf = new Map<number, Totals>();
 
   constructor(
     db: Database.Database,
@@ -52,9 +54,11 @@ export class RecordIngest {
     private readonly now: number,
   ) {
     this.stmt = {
-      held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason, totals FROM records WHERE terminal = ? AND seq = ?'),
+      held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq = ?'),
+      heldRange: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq >= ? AND seq <= ?'),
+      text: db.prepare('SELECT record FROM records WHERE terminal = ? AND seq = ?').pluck(),
       insert: db.prepare(
-        'INSERT INTO records(terminal, seq, hash, prev, kind, asset, amount, status, reason, totals, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO records(terminal, seq, hash, prev, kind, asset, amount, status, reason, record, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       keys: db.prepare('SELECT key_id, public_key, from_seq, to_seq FROM keys WHERE terminal = ? ORDER BY from_seq'),
       closeKey: db.prepare('UPDATE keys SET to_seq = ? WHERE terminal = ? AND key_id = ?'),
@@ -62,6 +66,22 @@ export class RecordIngest {
       spend: db.prepare('INSERT INTO wallet_spends(wallet, counter, terminal, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       spentBy: db.prepare('SELECT terminal, seq FROM wallet_spends WHERE wallet = ? AND counter = ?'),
     };
+  }
+
+  /** Loads what is held around a batch of records in one query, instead of two lookups per record. */
+  preload(records: readonly unknown[]): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of records) {
+      const seq = (r as { seq?: unknown })?.seq;
+      if (typeof seq === 'number') {
+        min = Math.min(min, seq);
+        max = Math.max(max, seq);
+      }
+    }
+    if (min > max || max - min > 4 * records.length) return;
+    for (let seq = min - 1; seq <= max + 1; seq++) this.known.set(seq, null);
+    for (const row of this.stmt.heldRange.iterate(this.terminal, min - 1, max + 1) as IterableIterator<HeldRecord>) this.known.set(row.seq, row);
   }
 
   ingest(value: unknown): IngestOutcome {
@@ -74,23 +94,23 @@ export class RecordIngest {
       throw err;
     }
     if (record.terminal !== this.terminal) return this.reject(seq, 'wrong_terminal', `record belongs to terminal ${record.terminal}`);
-    const unsignedText = recordText(unsignedOf(record));
-    const text = recordText(unsignedOf(record), record.sig);
-    const hash = Buffer.from(sha256(text));
+    const texts = recordTexts(record);
+    const hash = Buffer.from(sha256(texts.signed));
     const held = this.held(seq);
     if (held) {
       if (!held.hash.equals(hash)) return this.reject(seq, 'conflict', `a different record ${seq} is already held (hash ${held.hash.toString('hex').slice(0, 16)}…): the journal forked`);
       if (held.status === 'accepted') return { seq, accepted: true };
-      return this.reject(seq, held.reason!.split(':')[0] as RecordRejectionCode, held.reason!.slice(held.reason!.indexOf(':') + 1).trim());
+      const colon = held.reason!.indexOf(':');
+      return this.reject(seq, held.reason!.slice(0, colon) as RecordRejectionCode, held.reason!.slice(colon + 1).trim());
     }
     try {
-      this.check(record, unsignedText, hash);
+      this.check(record, texts.unsigned, hash);
     } catch (err) {
       if (!(err instanceof Rejection)) throw err;
-      this.store(record, text, hash, 'rejected', `${err.code}: ${err.message}`);
+      this.store(record, texts.signed, hash, 'rejected', `${err.code}: ${err.message}`);
       return this.reject(seq, err.code, err.message);
     }
-    this.store(record, text, hash, 'accepted', null);
+    this.store(record, texts.signed, hash, 'accepted', null);
     if (record.kind === 'key_rotation') this.registerRotation(record);
     return { seq, accepted: true };
   }
@@ -102,14 +122,14 @@ export class RecordIngest {
     if (record.seq === 0) {
       if (record.kind !== 'genesis' || record.prev !== GENESIS_PREV) throw new Rejection('chain_break', 'seq 0 must be the genesis record');
     } else {
-      const before = this.neighbour(record.seq - 1);
+      const before = this.held(record.seq - 1);
       if (before && before.hash.toString('hex') !== record.prev) throw new Rejection('chain_break', `prev does not match record ${record.seq - 1}`);
-      if (before && canonicalJson(applyToTotals(before.totals, record)) !== canonicalJson(record.totals)) {
+      if (before && !sameTotals(applyToTotals(this.totalsAt(before.seq), record), record.totals)) {
         throw new Rejection('bad_totals', 'grand totals do not follow from the record before');
       }
     }
     const after = this.held(record.seq + 1);
-    if (after && after.prev.toString('hex') !== hash.toString('hex')) throw new Rejection('chain_break', `record ${record.seq + 1} does not link to this record`);
+    if (after && !after.prev.equals(hash)) throw new Rejection('chain_break', `record ${record.seq + 1} does not link to this record`);
     const money = moneyOf(record);
     if (money && !this.assets.has(money.asset)) throw new Rejection('unknown_asset', `asset ${money.asset} is not settled here`);
     if (record.kind === 'key_rotation') {
@@ -130,34 +150,24 @@ export class RecordIngest {
     }
   }
 
-  private neighbour(seq: number): { hash: Buffer; totals: Totals; status: string } | undefined {
-    const recent = this.recent.get(seq);
+  private totalsAt(seq: number): Totals {
+    const recent = this.totalsOf.get(seq);
     if (recent) return recent;
-    const held = this.held(seq);
-    return held && { hash: held.hash, totals: JSON.parse(held.totals) as Totals, status: held.status };
+    return (JSON.parse(this.stmt.text.get(this.terminal, seq) as string) as SignedRecord).totals;
   }
 
   private held(seq: number): HeldRecord | undefined {
+    const known = this.known.get(seq);
+    if (known !== undefined) return known ?? undefined;
     return this.stmt.held.get(this.terminal, seq) as HeldRecord | undefined;
   }
 
   private store(record: SignedRecord, text: string, hash: Buffer, status: 'accepted' | 'rejected', reason: string | null): void {
     const money = isFinancialKind(record.kind) ? moneyOf(record) : undefined;
-    this.stmt.insert.run(
-      this.terminal,
-      record.seq,
-      hash,
-      Buffer.from(fromHex(record.prev, 32)),
-      record.kind,
-      money?.asset ?? null,
-      money?.amount ?? null,
-      status,
-      reason,
-      canonicalJson(record.totals),
-      text,
-      this.now,
-    );
-    this.recent.set(record.seq, { hash, totals: record.totals, status });
+    const prev = Buffer.from(fromHex(record.prev, 32));
+    this.stmt.insert.run(this.terminal, record.seq, hash, prev, record.kind, money?.asset ?? null, money?.amount ?? null, status, reason, text, this.now);
+    this.known.set(record.seq, { seq: record.seq, hash, prev, kind: record.kind, asset: money?.asset ?? null, amount: money?.amount ?? null, status, reason });
+    this.totalsOf.set(record.seq, record.totals);
   }
 
   private keyFor(seq: number): KeyInForce | undefined {
@@ -185,4 +195,3 @@ export function registerGenesisKey(db: Database.Database, terminal: string, publ
   db.prepare('INSERT OR IGNORE INTO terminals(id, genesis_key, registered_at) VALUES (?, ?, ?)').run(terminal, publicKeyHex, now);
   db.prepare('INSERT OR IGNORE INTO keys(terminal, key_id, public_key, from_seq, to_seq) VALUES (?, ?, ?, 0, NULL)').run(terminal, keyIdOf(fromHex(publicKeyHex, 32)), publicKeyHex);
 }
-

@@ -231,6 +231,7 @@ export class AcquirerSimulator {
       this.register(terminal, body.publicKey);
       const now = this.now();
       const ingest = new RecordIngest(this.db, terminal, this.assets, now);
+      ingest.preload(body.records);
       const accepted: number[] = [];
       const rejected: RejectedRecord[] = [];
       for (const record of body.records) {

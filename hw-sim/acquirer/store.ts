@@ -9,7 +9,6 @@ export interface HeldRecord {
   amount: number | null;
   status: 'accepted' | 'rejected';
   reason: string | null;
-  totals: string;
 }
 
 /** The acquirer's own durable store: terminals, their keys, every record received, settlements, idempotent answers. */
@@ -43,7 +42,6 @@ export function openAcquirerStore(file: string): Database.Database {
       amount INTEGER,
       status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
       reason TEXT,
-      totals TEXT NOT NULL,
       record TEXT NOT NULL,
       received_at INTEGER NOT NULL,
       PRIMARY KEY (terminal, seq)

@@ -4,8 +4,8 @@ import { keyIdOf, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
 import { MerkleFrontier } from './merkle.js';
-import { applyToTotals, type SignedRecord, type Totals } from './record.js';
-import { recordSigningInput, recordText, unsignedOf } from './record-codec.js';
+import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
+import { recordSigningInput, recordTexts } from './record-codec.js';
 import { RecordFormatError, validateSignedRecord } from './record-validate.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
 
@@ -102,8 +102,8 @@ export class ChainVerifier {
     if (seq !== this.expectedSeq) {
       failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
     }
-    const unsignedText = recordText(unsignedOf(record));
-    if (recordText(unsignedOf(record), record.sig) !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
+    const texts = recordTexts(record);
+    if (texts.signed !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
     if (this.terminal === undefined) {
       this.startGenesis(record, failAt);
     } else if (record.terminal !== this.terminal) {
@@ -111,9 +111,9 @@ export class ChainVerifier {
     }
     if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`, seq);
     if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`, seq);
-    if (!verify(fromHex(record.sig, 64), recordSigningInput(unsignedText), this.publicKey!)) failAt('bad_signature', 'signature does not verify', seq);
+    if (!verify(fromHex(record.sig, 64), recordSigningInput(texts.unsigned), this.publicKey!)) failAt('bad_signature', 'signature does not verify', seq);
     const totals = applyToTotals(this.totals, record);
-    if (canonicalJson(totals) !== canonicalJson(record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`, seq);
+    if (!sameTotals(totals, record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`, seq);
     const hash = toHex(sha256(text));
     switch (record.kind) {
       case 'genesis':

@@ -12,12 +12,27 @@ import type { SignedRecord, UnsignedRecord } from './record.js';
  * canonicalJson. The test suite checks this equals canonicalJson(record) for every kind.
  */
 export function recordText(record: UnsignedRecord, sig?: string): string {
-  return (
-    `{"body":${canonicalJson(record.body)},"key":${JSON.stringify(record.key)},"kind":${JSON.stringify(record.kind)},` +
-    `"prev":${JSON.stringify(record.prev)},"seq":${record.seq}` +
-    (sig === undefined ? '' : `,"sig":${JSON.stringify(sig)}`) +
-    `,"terminal":${JSON.stringify(record.terminal)},"time":${canonicalJson(record.time)},"totals":${canonicalJson(record.totals)},"v":${record.v}}`
-  );
+  const [head, tail] = recordTextParts(record);
+  return sig === undefined ? head + tail : head + sigMember(sig) + tail;
+}
+
+/** The canonical text split where `sig` goes, so signing and storing share one serialisation. */
+function recordTextParts(record: UnsignedRecord): [string, string] {
+  const t = record.time;
+  return [
+    `{"body":${canonicalJson(record.body)},"key":${JSON.stringify(record.key)},"kind":${JSON.stringify(record.kind)},"prev":${JSON.stringify(record.prev)},"seq":${record.seq}`,
+    `,"terminal":${JSON.stringify(record.terminal)},"time":{"boot":${JSON.stringify(t.boot)},"mono":${t.mono},"wall":${t.wall}},"totals":${canonicalJson(record.totals)},"v":${record.v}}`,
+  ];
+}
+
+function sigMember(sig: string): string {
+  return `,"sig":"${sig}"`;
+}
+
+/** Both canonical texts of a signed record from one serialisation: what the signature covers, and the stored line. */
+export function recordTexts(record: SignedRecord): { unsigned: string; signed: string } {
+  const [head, tail] = recordTextParts(record);
+  return { unsigned: head + tail, signed: head + sigMember(record.sig) + tail };
 }
 
 /** The bytes a record's signature covers: the record domain, then the canonical text without `sig`. */
@@ -34,8 +49,12 @@ export interface EncodedRecord {
 }
 
 export function signRecord(record: UnsignedRecord, signer: Signer): EncodedRecord {
-  const sig = toHex(signer.sign(recordSigningInput(recordText(record))));
-  const text = recordText(record, sig);
+  if (!Number.isSafeInteger(record.seq) || !Number.isSafeInteger(record.time.mono) || !Number.isSafeInteger(record.time.wall) || record.v !== 1) {
+    throw new Error('seq, time and v must be safe integers');
+  }
+  const [head, tail] = recordTextParts(record);
+  const sig = toHex(signer.sign(recordSigningInput(head + tail)));
+  const text = head + sigMember(sig) + tail;
   return { record: { ...record, sig } as SignedRecord, text, hash: sha256(text) };
 }
 

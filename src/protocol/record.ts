@@ -154,3 +154,15 @@ export function applyToTotals(totals: Totals, record: { kind: RecordKind; body: 
   };
   return { ...totals, [money.asset]: next };
 }
+
+/** Whether two grand-totals objects are equal (same assets, same numbers). */
+export function sameTotals(a: Totals, b: Totals): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    const x = a[key]!;
+    const y = b[key];
+    if (!y || x.n !== y.n || x.in !== y.in || x.out !== y.out) return false;
+  }
+  return true;
+}

@@ -239,10 +239,14 @@ export class Outbox {
 
   private uploadBody(id: string, seqs: readonly number[]): string {
     let records = '';
-    for (let i = 0; i < seqs.length; i++) {
-      const text = this.stmt.record.get(seqs[i]) as string | undefined;
-      if (text === undefined) throw new Error(`record ${seqs[i]} is not in the journal`);
-      records += (i ? ',' : '') + text;
+    for (const [a, b] of toRanges(seqs)) {
+      let expected = a;
+      for (const row of this.stmt.range.iterate(a, b) as IterableIterator<{ seq: number; record: string }>) {
+        if (row.seq !== expected) break;
+        records += (records ? ',' : '') + row.record;
+        expected++;
+      }
+      if (expected !== b + 1) throw new Error(`record ${expected} is not in the journal`);
     }
     // Canonical JSON of { v, terminal, batch, publicKey, records }: members in sorted order.
     return `{"batch":${JSON.stringify(id)},"publicKey":"${toHex(this.journal.genesisPublicKey)}","records":[${records}],"terminal":"${this.journal.terminalId}","v":1}`;
@@ -250,7 +254,7 @@ export class Outbox {
 
   private closeBody(id: string, from: number, through: number): string {
     const totals = new KindTotalsBuilder();
-    for (const row of this.stmt.closeTotals.all(from, through) as { kind: string; asset: string; amount: number }[]) totals.add(row.asset, row.kind, row.amount);
+    for (const row of this.stmt.closeTotals.iterate(from, through) as IterableIterator<{ kind: string; asset: string; amount: number }>) totals.add(row.asset, row.kind, row.amount);
     const checkpoint = this.stmt.record.get(through) as string;
     return `{"checkpoint":${checkpoint},"close":${JSON.stringify(id)},"from":${from},"terminal":"${this.journal.terminalId}","through":${through},"totals":${canonicalJson(totals.build())},"v":1}`;
   }

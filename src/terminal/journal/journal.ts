@@ -77,12 +77,14 @@ export class Journal {
   private frontier: MerkleFrontier | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly stmt: ReturnType<Journal['prepare']>;
+  private readonly insertTransaction: ReturnType<Journal['makeInsertTransaction']>;
 
   private constructor(db: Database.Database, dataDir: string, options: JournalOptions) {
     this.db = db;
     this.clock = options.clock ?? systemClock();
     this.assetCodes = new Set((options.assets ?? DEFAULT_ASSETS).map((a) => a.code));
     this.stmt = this.prepare();
+    this.insertTransaction = this.makeInsertTransaction();
     this.keys = options.readOnly ? undefined : new KeyStore(dataDir);
     const genesis = this.stmt.get.get(0) as { record: string } | undefined;
     if (!genesis) {
@@ -127,15 +129,28 @@ export class Journal {
     }
   }
 
+  /**
+   * One append's transaction. A second writer with a stale head cannot fork the chain: its seq
+   * is taken (primary key) or not next (the gapless trigger), and the insert fails.
+   */
+  private makeInsertTransaction() {
+    return this.db.transaction(
+      (encoded: EncodedRecord, money: ReturnType<typeof moneyOf>, refOf: number | null, appended: AppendResult, sameTransaction: SameTransaction | undefined) => {
+        this.stmt.insert.run(encoded.record.seq, encoded.record.kind, money?.asset ?? null, money?.amount ?? null, refOf, encoded.hash, encoded.text);
+        sameTransaction?.(this.db, appended);
+      },
+    );
+  }
+
   private prepare() {
     const db = this.db;
     return {
       get: db.prepare('SELECT seq, hash, record FROM journal WHERE seq = ?'),
       last: db.prepare('SELECT seq, hash, record FROM journal ORDER BY seq DESC LIMIT 1'),
-      lastHash: db.prepare('SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1'),
       insert: db.prepare('INSERT INTO journal(seq, kind, asset, amount, ref_of, hash, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       range: db.prepare('SELECT seq, hash, record FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       hashes: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
+      hashIterator: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
       returnsOf: db.prepare('SELECT kind, COUNT(*) AS n, SUM(amount) AS amount FROM journal WHERE ref_of = ? GROUP BY kind'),
       merkleGet: db.prepare('SELECT size, frontier FROM merkle_state WHERE id = 1'),
       merkleSet: db.prepare('INSERT INTO merkle_state(id, size, frontier) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier'),
@@ -182,6 +197,28 @@ export class Journal {
       throw new JournalError('not_allowed', `${draft.kind} records are made by the journal itself`);
     }
     return this.appendDraft(draft, sameTransaction);
+  }
+
+  /**
+   * Appends many records in one transaction (one fsync): for bulk loads such as building a
+   * backlog. All or nothing; returns once all are durable. Payments use append().
+   */
+  appendBatch(drafts: readonly RecordDraft[]): number {
+    let appended = 0;
+    const tx = this.db.transaction(() => {
+      for (const draft of drafts) {
+        this.append(draft);
+        appended++;
+      }
+    });
+    const before = this.head;
+    try {
+      tx.immediate();
+    } catch (err) {
+      this.head = before;
+      throw err instanceof JournalError ? err : asJournalError(err);
+    }
+    return appended;
   }
 
   /** Appends a checkpoint committing to every record before it (Merkle root over seq 0 .. seq-1). */
@@ -250,7 +287,7 @@ export class Journal {
       this.frontier = row && row.size <= size ? MerkleFrontier.fromJSON(JSON.parse(row.frontier) as { size: number; stack: string[] }) : new MerkleFrontier();
     }
     const frontier = this.frontier.clone();
-    for (const hash of this.hashes(frontier.size, size)) frontier.add(hash);
+    for (const hash of this.stmt.hashIterator.iterate(frontier.size, size) as IterableIterator<Buffer>) frontier.add(hash);
     return frontier;
   }
 
@@ -314,17 +351,8 @@ export class Journal {
     appended: AppendResult,
     sameTransaction: SameTransaction | undefined,
   ): void {
-    const expectedPrev = this.head;
-    const write = this.db.transaction(() => {
-      const last = this.stmt.lastHash.get() as { seq: number; hash: Buffer } | undefined;
-      if ((last?.seq ?? -1) !== (expectedPrev?.seq ?? -1) || (last && expectedPrev && !last.hash.equals(expectedPrev.hash))) {
-        throw new JournalError('concurrent_writer', `another writer appended to this journal (head is ${last?.seq ?? -1}, expected ${expectedPrev?.seq ?? -1})`);
-      }
-      this.stmt.insert.run(encoded.record.seq, encoded.record.kind, money?.asset ?? null, money?.amount ?? null, refOf, encoded.hash, encoded.text);
-      sameTransaction?.(this.db, appended);
-    });
     try {
-      write.immediate();
+      this.insertTransaction.immediate(encoded, money, refOf, appended, sameTransaction);
     } catch (err) {
       throw asJournalError(err);
     }
