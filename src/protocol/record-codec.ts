@@ -3,7 +3,7 @@ import { fromHex, toHex } from '../encoding/hex.js';
 import { verify, type Signer } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
 import { DOMAIN } from './domains.js';
-import type { SignedRecord, UnsignedRecord } from './record.js';
+import type { SignedRecord, Totals, UnsignedRecord } from './record.js';
 
 /**
  * Canonical text of a record: RFC 8785 JSON of the record object, with `sig` when signed.
@@ -21,8 +21,22 @@ function recordTextParts(record: UnsignedRecord): [string, string] {
   const t = record.time;
   return [
     `{"body":${canonicalJson(record.body)},"key":${JSON.stringify(record.key)},"kind":${JSON.stringify(record.kind)},"prev":${JSON.stringify(record.prev)},"seq":${record.seq}`,
-    `,"terminal":${JSON.stringify(record.terminal)},"time":{"boot":${JSON.stringify(t.boot)},"mono":${t.mono},"wall":${t.wall}},"totals":${canonicalJson(record.totals)},"v":${record.v}}`,
+    `,"terminal":${JSON.stringify(record.terminal)},"time":{"boot":${JSON.stringify(t.boot)},"mono":${t.mono},"wall":${t.wall}},"totals":${totalsText(record.totals)},"v":${record.v}}`,
   ];
+}
+
+/** Canonical JSON of grand totals (asset codes are ASCII, so plain sorting is code-unit order). */
+function totalsText(totals: Totals): string {
+  const assets = Object.keys(totals);
+  if (assets.length === 0) return '{}';
+  if (assets.length > 1) assets.sort();
+  let out = '{';
+  for (let i = 0; i < assets.length; i++) {
+    const t = totals[assets[i]!]!;
+    if (!Number.isSafeInteger(t.in) || !Number.isSafeInteger(t.n) || !Number.isSafeInteger(t.out)) throw new Error('totals must be safe integers');
+    out += `${i ? ',' : ''}${JSON.stringify(assets[i])}:{"in":${t.in},"n":${t.n},"out":${t.out}}`;
+  }
+  return out + '}';
 }
 
 function sigMember(sig: string): string {
