@@ -9,6 +9,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   journal: () => import('./journal.js'),
   settle: () => import('./settle.js'),
   scanner: () => import('./scanner.js'),
+  nfc: () => import('./nfc.js'),
 };
 
 async function main(): Promise<void> {
