@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * posd's configuration file (JSON). Device URIs are as in docs/hardware.md; the acquirer's
+ * URL and public key come from provisioning (until the provisioning flow exists, from here).
+ */
+export interface PosdConfig {
+  dataDir: string;
+  merchant: { name: string; city?: string };
+  acquirer?: { url: string; publicKey: string };
+  devices: {
+    printer?: { uri: string; profile?: string };
+    scanner?: { uri: string };
+    nfc?: { uri: string };
+    /** Passed to the GPIO driver as is: { uri, pins, timing } (docs/devices/gpio.md). */
+    gpio?: { uri: string; [setting: string]: unknown };
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown, path: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path} must be an object`);
+  return value as Obj;
+}
+
+function str(value: unknown, path: string, re?: RegExp, what?: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${path} must be a non-empty string`);
+  if (re && !re.test(value)) throw new ConfigError(`${path} must be ${what}`);
+  return value;
+}
+
+function only(o: Obj, path: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) throw new ConfigError(`${path}.${key} is not a setting (known: ${allowed.join(', ')})`);
+}
+
+function device(value: unknown, path: string, extra: readonly string[] = []): Obj & { uri: string } {
+  const d = obj(value, path);
+  only(d, path, ['uri', ...extra]);
+  return { ...d, uri: str(d.uri, `${path}.uri`, /^(serial|hid|sim|gpio):./, 'a device URI (serial:, hid:, sim:, gpio:)') };
+}
+
+/** Checks a parsed configuration; relative paths are taken from `baseDir`. */
+export function parseConfig(value: unknown, baseDir: string): PosdConfig {
+  const c = obj(value, 'config');
+  only(c, 'config', ['dataDir', 'merchant', 'acquirer', 'devices']);
+  const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
+  only(merchant, 'merchant', ['name', 'city']);
+  const devices = obj(c.devices ?? {}, 'devices');
+  only(devices, 'devices', ['printer', 'scanner', 'nfc', 'gpio']);
+  const config: PosdConfig = {
+    dataDir: resolve(baseDir, str(c.dataDir, 'dataDir')),
+    merchant: { name: str(merchant.name, 'merchant.name'), ...(merchant.city !== undefined ? { city: str(merchant.city, 'merchant.city') } : {}) },
+    devices: {},
+  };
+  if (c.acquirer !== undefined) {
+    const a = obj(c.acquirer, 'acquirer');
+    only(a, 'acquirer', ['url', 'publicKey']);
+    config.acquirer = {
+      url: str(a.url, 'acquirer.url', /^https?:\/\/./, 'an http(s) URL'),
+      publicKey: str(a.publicKey, 'acquirer.publicKey', /^[0-9a-f]{64}$/, '64 lower-case hex digits'),
+    };
+  }
+  if (devices.printer !== undefined) {
+    const p = device(devices.printer, 'devices.printer', ['profile']);
+    config.devices.printer = { uri: p.uri, ...(p.profile !== undefined ? { profile: str(p.profile, 'devices.printer.profile') } : {}) };
+  }
+  if (devices.scanner !== undefined) config.devices.scanner = { uri: device(devices.scanner, 'devices.scanner').uri };
+  if (devices.nfc !== undefined) config.devices.nfc = { uri: device(devices.nfc, 'devices.nfc').uri };
+  if (devices.gpio !== undefined) {
+    config.devices.gpio = device(devices.gpio, 'devices.gpio', ['pins', 'timing']);
+  }
+  return config;
+}
+
+export function loadConfig(file: string): PosdConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(value, dirname(resolve(file)));
+}

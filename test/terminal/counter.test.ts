@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { Catalog, DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
+import { Counter, CounterError } from '../../src/terminal/counter/counter.js';
+import { Journal } from '../../src/terminal/journal/journal.js';
+import type { BeepName, Indicators, ReceiptContent, ReceiptPrinter } from '../../src/terminal/ports.js';
+import type { SignedRecord } from '../../src/protocol/record.js';
+import { tempDir } from '../support/tmp.js';
+
+class FakeIndicators implements Indicators {
+  beeps: BeepName[] = [];
+  kicks = 0;
+  beep(name: BeepName): void {
+    this.beeps.push(name);
+  }
+  setOffline(): void {}
+  setFault(): void {}
+  async kickDrawer(): Promise<void> {
+    this.kicks++;
+  }
+}
+
+class RecordingPrinter implements ReceiptPrinter {
+  printed: ReceiptContent[] = [];
+  fail = false;
+  async print(receipt: ReceiptContent): Promise<void> {
+    if (this.fail) throw new Error('paper out');
+    this.printed.push(receipt);
+  }
+}
+
+function setup() {
+  const journal = Journal.open(tempDir());
+  const indicators = new FakeIndicators();
+  const printer = new RecordingPrinter();
+  const counter = new Counter({ journal, catalog: new Catalog(DEMO_PRODUCTS), merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' }, printer, indicators });
+  return { journal, indicators, printer, counter };
+}
+
+describe('counter', () => {
+  it('rings up scanned products, takes cash, and approves only with the payment on disk', async () => {
+    const { journal, indicators, printer, counter } = setup();
+    counter.scanned('6901234567892');
+    counter.scanned('6954767410173');
+    counter.scanned('6901234567892');
+    expect(counter.current.total).toBe(850);
+    expect(counter.current.count).toBe(3);
+
+    let seenOnDisk: boolean | undefined;
+    counter.on('approved', (a) => {
+      const reader = Journal.open(journal.db.name.replace(/\/journal\.db$/, ''), { readOnly: true });
+      seenOnDisk = reader.get(a.seq) !== undefined;
+      reader.close();
+    });
+    const printed = new Promise<number>((resolve) => counter.on('receiptPrinted', resolve));
+    const approval = counter.payCash(1000);
+    expect(seenOnDisk).toBe(true);
+    expect(approval).toMatchObject({ total: 850, change: 150, asset: 'CNY' });
+    const record = JSON.parse(journal.get(approval.seq)!.text) as SignedRecord;
+    expect(record).toMatchObject({ kind: 'payment', body: { asset: 'CNY', amount: 850, tender: 'cash', details: { tendered: 1000, change: 150, items: 3 } } });
+    expect(await printed).toBe(approval.seq);
+    const receipt = printer.printed[0]!;
+    expect(receipt.items).toEqual([
+      { text: '矿泉水 Mineral water 550ml x2', amount: '4.00' },
+      { text: '方便面 Instant noodles', amount: '4.50' },
+    ]);
+    expect(receipt.totals[0]).toEqual({ label: '合计 TOTAL CNY', amount: '8.50', emphasis: true });
+    expect(receipt.qr).toBe(`POSD1:${journal.terminalId}:${approval.seq}:${approval.hash}`);
+    expect(indicators.beeps).toEqual(['scan', 'scan', 'scan', 'approved']);
+    expect(indicators.kicks).toBe(1);
+    expect(counter.current.isEmpty).toBe(true);
+    journal.close();
+  });
+
+  it('refuses to take too little cash or pay for nothing, and writes nothing', () => {
+    const { journal, counter } = setup();
+    expect(() => counter.payCash(100)).toThrow(CounterError);
+    counter.scanned('6923450657713');
+    expect(() => counter.payCash(300)).toThrow(/less than the total 350/);
+    expect(() => counter.payCash(3.5)).toThrow(/whole number/);
+    expect(journal.headSeq).toBe(0);
+    expect(counter.current.total).toBe(350);
+    journal.close();
+  });
+
+  it('rejects codes it cannot take without ever repeating a payment code', () => {
+    const { journal, counter, indicators } = setup();
+    const reasons: string[] = [];
+    counter.on('rejected', (r) => reasons.push(r));
+    counter.scanned('134567890123456789');
+    counter.scanned('6901234567893');
+    counter.scanned('9780201379624');
+    counter.scanned('hello');
+    expect(reasons[0]).toMatch(/wechat payments are not taken yet/);
+    expect(reasons.join(' ')).not.toContain('134567890123456789');
+    expect(reasons[1]).toMatch(/check digit/);
+    expect(reasons[2]).toMatch(/not in the catalog/);
+    expect(reasons[3]).toMatch(/not a code this counter takes/);
+    expect(indicators.beeps).toEqual(['declined', 'declined', 'declined', 'declined']);
+    expect(counter.current.isEmpty).toBe(true);
+    journal.close();
+  });
+
+  it('keeps the sale approved when the receipt cannot be printed', async () => {
+    const { journal, printer, counter } = setup();
+    printer.fail = true;
+    counter.scanned('4006381333931');
+    const failed = new Promise<[number, Error]>((resolve) => counter.on('receiptFailed', (seq, err) => resolve([seq, err])));
+    const approval = counter.payCash(150);
+    const [seq, err] = await failed;
+    expect(seq).toBe(approval.seq);
+    expect(err.message).toBe('paper out');
+    expect(journal.get(approval.seq)).toBeDefined();
+    journal.close();
+  });
+});
