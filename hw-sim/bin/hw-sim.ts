@@ -14,4 +14,22 @@ program
     await runAcquirer({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), port: Number(o.port), host: o.host });
   });
 
+program
+  .command('serve')
+  .description('run the twins on pseudo-terminals and the acquirer on loopback; prints one JSON line with every path and URL; stops on SIGINT/SIGTERM')
+  .option('--pty', 'serial twins on pseudo-terminals (the default, and the only mode for another process)')
+  .option('--wire-timing', 'pace bytes at the devices\' baud rates')
+  .option('--host <addr>', 'address for the HTTP servers', '127.0.0.1')
+  .action(async (o: { wireTiming?: boolean; host: string }) => {
+    const { serve } = await import('../serve/serve.js');
+    const serving = await serve({ host: o.host, wireTiming: o.wireTiming ?? false });
+    process.stdout.write(`${JSON.stringify(serving.addresses)}\n`);
+    const stop = async (): Promise<void> => {
+      await serving.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,31 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { toHex } from '../../src/encoding/hex.js';
+import type { SerialTwins } from './twins.js';
+
+/** HTTP on loopback to act on the twins from outside: scan a code, tap or remove a card. */
+export async function startTwinControl(twins: SerialTwins, host: string): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  app.post<{ Body: { code: string; suffix?: 'cr' | 'crlf' | 'lf' | 'none' } }>(
+    '/scanner/scan',
+    { schema: { body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', minLength: 1, maxLength: 4096 }, suffix: { enum: ['cr', 'crlf', 'lf', 'none'] } } } } },
+    async (req) => {
+      const receipt = await twins.scanner.scan(req.body.code, req.body.suffix ? { suffix: req.body.suffix } : {});
+      return { sent: receipt.sent, delivered: receipt.delivered };
+    },
+  );
+  app.post<{ Body: { card: 'wallet' | 'tag' } }>(
+    '/nfc/present',
+    { schema: { body: { type: 'object', required: ['card'], additionalProperties: false, properties: { card: { enum: ['wallet', 'tag'] } } } } },
+    async (req) => {
+      twins.nfc.enterField(twins.cards[req.body.card]);
+      return { inField: req.body.card };
+    },
+  );
+  app.post('/nfc/remove', async () => {
+    twins.nfc.leaveField();
+    return { inField: null };
+  });
+  app.get('/nfc/wallet', async () => ({ walletId: toHex(twins.wallet.walletId), publicKey: toHex(twins.wallet.publicKey) }));
+  await app.listen({ host, port: 0 });
+  return app;
+}

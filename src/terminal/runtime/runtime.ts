@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import { fromHex } from '../../encoding/hex.js';
+import { openCounterGpio, type CounterGpio, type GpioEnvironment } from '../../drivers/gpio/index.js';
+import { NfcReader } from '../../drivers/nfc/index.js';
+import { Scanner } from '../../drivers/scanner/index.js';
+import type { LinkEnvironment } from '../../drivers/transport/open-link.js';
+import { AcquirerClient } from '../../sync/acquirer-client.js';
+import { SettlementDrainer, type SyncStatus } from '../../sync/drainer.js';
+import type { PosdConfig } from '../config/config.js';
+import { Catalog, DEMO_PRODUCTS, type Product } from '../counter/catalog.js';
+import { Counter } from '../counter/counter.js';
+import { Journal } from '../journal/journal.js';
+import type { Indicators, ReceiptPrinter } from '../ports.js';
+import { gpioIndicators } from './gpio-indicators.js';
+import { silentLogger, type Logger } from './logger.js';
+
+export interface RuntimeEnvironment extends LinkEnvironment, GpioEnvironment {
+  /** A receipt printer made by the caller (until the printer driver is composed here). */
+  printer?: ReceiptPrinter;
+}
+
+export interface RuntimeOptions {
+  config: PosdConfig;
+  env?: RuntimeEnvironment;
+  log?: Logger;
+  catalog?: readonly Product[];
+}
+
+export interface DeviceStatus {
+  scanner?: string;
+  nfc?: string;
+  gpio?: string;
+}
+
+export interface RuntimeStatus {
+  terminal: string;
+  headSeq: number;
+  devices: DeviceStatus;
+  sync: SyncStatus | null;
+}
+
+interface RuntimeEvents {
+  status: [RuntimeStatus];
+}
+
+/**
+ * posd itself: the journal, the devices the config names, the counter, and settlement.
+ * A device that cannot be opened is reported and retried by its link; it never stops the
+ * counter from taking cash (the journal is the record; receipts can be reprinted).
+ */
+export class PosdRuntime extends EventEmitter<RuntimeEvents> {
+  readonly devices: DeviceStatus = {};
+  scanner: Scanner | undefined;
+  nfc: NfcReader | undefined;
+  gpio: CounterGpio | undefined;
+  drainer: SettlementDrainer | undefined;
+  private client: AcquirerClient | undefined;
+
+  private constructor(
+    readonly journal: Journal,
+    readonly counter: Counter,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  static async start(options: RuntimeOptions): Promise<PosdRuntime> {
+    const { config } = options;
+    const env = options.env ?? {};
+    const log = options.log ?? silentLogger;
+    const journal = Journal.open(config.dataDir);
+    log.info({ terminal: journal.terminalId, headSeq: journal.headSeq, dataDir: config.dataDir }, 'journal open');
+    for (const warning of journal.keyWarnings) log.warn({ warning }, 'key store');
+
+    let gpio: CounterGpio | undefined;
+    if (config.devices.gpio) {
+      try {
+        gpio = await openCounterGpio(config.devices.gpio, env);
+      } catch (err) {
+        log.error({ err: (err as Error).message, uri: config.devices.gpio.uri }, 'GPIO unavailable');
+      }
+    }
+    const indicators: Indicators | undefined = gpio ? gpioIndicators(gpio) : undefined;
+    const counter = new Counter({
+      journal,
+      catalog: new Catalog(options.catalog ?? DEMO_PRODUCTS),
+      merchant: config.merchant,
+      ...(env.printer ? { printer: env.printer } : {}),
+      ...(indicators ? { indicators } : {}),
+    });
+    const runtime = new PosdRuntime(journal, counter, log);
+    runtime.gpio = gpio;
+    if (gpio) {
+      runtime.track('gpio', gpio.status);
+      gpio.on('status', (s) => runtime.track('gpio', s));
+      indicators?.setFault(false);
+    }
+    if (config.devices.scanner) {
+      const scanner = await Scanner.open(config.devices.scanner.uri, env);
+      scanner.on('status', (s) => runtime.track('scanner', s));
+      scanner.on('reject', (e) => log.info({ code: e.code }, 'scanner input ignored'));
+      counter.listen(scanner);
+      scanner.start();
+      runtime.scanner = scanner;
+    }
+    if (config.devices.nfc) {
+      const nfc = await NfcReader.open(config.devices.nfc.uri, env);
+      nfc.on('status', (s) => runtime.track('nfc', s));
+      nfc.on('card', (card) => log.info({ isoDep: card.isoDep, sak: card.sak }, 'card in the field'));
+      nfc.start();
+      runtime.nfc = nfc;
+    }
+    if (config.acquirer) {
+      runtime.client = new AcquirerClient(config.acquirer.url);
+      const drainer = new SettlementDrainer({ journal, client: runtime.client, acquirerPublicKey: fromHex(config.acquirer.publicKey, 32) });
+      drainer.on('status', (s) => {
+        indicators?.setOffline(s.lastError?.code === 'unreachable' || s.lastError?.code === 'timeout');
+        runtime.emitStatus();
+      });
+      drainer.on('settled', (ack) => log.info({ through: ack.through, totals: ack.totals }, 'settled; checkpoint countersigned'));
+      drainer.on('deadLetter', (d) => log.warn({ seq: d.seq, code: d.code }, 'record refused by the acquirer (dead letter)'));
+      drainer.start();
+      runtime.drainer = drainer;
+    } else {
+      log.warn({}, 'no acquirer configured: payments are kept in the journal until one is');
+    }
+    return runtime;
+  }
+
+  status(): RuntimeStatus {
+    return { terminal: this.journal.terminalId, headSeq: this.journal.headSeq, devices: { ...this.devices }, sync: this.drainer?.status() ?? null };
+  }
+
+  async stop(): Promise<void> {
+    await this.drainer?.stop();
+    this.client?.close();
+    await this.scanner?.stop();
+    await this.nfc?.stop();
+    await this.gpio?.stop();
+    this.journal.close();
+  }
+
+  private track(device: keyof DeviceStatus, status: string): void {
+    if (this.devices[device] === status) return;
+    this.devices[device] = status;
+    this.log.info({ device, status }, 'device status');
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}
