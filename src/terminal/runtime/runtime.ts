@@ -89,6 +89,10 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
       ...(indicators ? { indicators } : {}),
     });
     const runtime = new PosdRuntime(journal, counter, log);
+    counter.on('item', (line, total) => log.info({ gtin: line.product.gtin, name: line.product.name, quantity: line.quantity, total }, 'item'));
+    counter.on('rejected', (reason) => log.info({ reason }, 'scan refused'));
+    counter.on('approved', (a) => log.info({ ...a }, 'payment approved (journaled)'));
+    counter.on('receiptFailed', (seq, err) => log.warn({ seq, err: err.message }, 'receipt not printed'));
     runtime.gpio = gpio;
     if (gpio) {
       runtime.track('gpio', gpio.status);
