@@ -8,8 +8,10 @@
  * - error500: answer 500 without processing
  * - malformed: process and commit, then answer 200 with a body that is not JSON
  * - bad_signature: process and commit, then answer with an ack whose signature is broken
+ * - lose_records: at the next close, first forget every other record of the range it had
+ *   accepted (an acquirer restored from an old backup); the close then finds them missing
  */
-export const FAULT_MODES = ['refuse', 'reset', 'commit_drop', 'delay', 'error500', 'malformed', 'bad_signature'] as const;
+export const FAULT_MODES = ['refuse', 'reset', 'commit_drop', 'delay', 'error500', 'malformed', 'bad_signature', 'lose_records'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 
 export interface FaultSpec {
@@ -24,7 +26,7 @@ export interface FaultSpec {
 export class FaultSwitch {
   private spec: FaultSpec | undefined;
   private remaining = Infinity;
-  readonly injected: Record<FaultMode, number> = { refuse: 0, reset: 0, commit_drop: 0, delay: 0, error500: 0, malformed: 0, bad_signature: 0 };
+  readonly injected: Record<FaultMode, number> = { refuse: 0, reset: 0, commit_drop: 0, delay: 0, error500: 0, malformed: 0, bad_signature: 0, lose_records: 0 };
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -43,19 +45,19 @@ export class FaultSwitch {
     return this.spec?.mode === 'refuse' && this.remaining > 0;
   }
 
-  /** Draws the fault for one request (or none), counting it. */
-  draw(): { mode: FaultMode; delayMs: number } | undefined {
+  /** Draws the fault for one request (or none), counting it. `lose_records` only applies to closes. */
+  draw(request: 'upload' | 'close' | 'other'): { mode: FaultMode; delayMs: number } | undefined {
     const spec = this.spec;
     if (!spec || this.remaining <= 0) return undefined;
     let mode: FaultMode;
     if (spec.mode === 'random') {
       if (this.random() >= (spec.rate ?? 0.3)) return undefined;
-      const choices = FAULT_MODES.filter((m) => m !== 'refuse');
+      const choices = FAULT_MODES.filter((m) => m !== 'refuse' && m !== 'lose_records');
       mode = choices[Math.floor(this.random() * choices.length)]!;
     } else {
       mode = spec.mode;
     }
-    if (mode === 'refuse') return undefined;
+    if (mode === 'refuse' || (mode === 'lose_records' && request !== 'close')) return undefined;
     this.remaining--;
     if (this.remaining <= 0) this.spec = undefined;
     this.injected[mode]++;

@@ -173,7 +173,8 @@ export class AcquirerSimulator {
     app.post<{ Params: { terminal: string; key: string }; Body: CloseRequest }>(
       '/v1/terminals/:terminal/settlements/:key',
       { schema: { params, body: closeBody }, ...withFaults },
-      async (req, reply) => this.answer(reply, this.handleClose(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!)),
+      async (req, reply) =>
+        this.answer(reply, this.handleClose(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!, (req as FastifyRequest & { fault?: FaultMode }).fault)),
     );
     app.get<{ Params: { terminal: string } }>('/v1/terminals/:terminal/checkpoint', async (req, reply) => {
       const ack = this.latestCheckpoint(req.params.terminal);
@@ -244,13 +245,21 @@ export class AcquirerSimulator {
     });
   }
 
-  private handleClose(terminal: string, key: string, body: CloseRequest, rawBody: string): Stored {
+  /** Simulates data loss: every other record of the range (and its wallet spend) is forgotten. */
+  private forgetEveryOther(terminal: string, from: number, through: number): void {
+    this.db.prepare('DELETE FROM wallet_spends WHERE terminal = ? AND seq >= ? AND seq <= ? AND seq % 2 = 1').run(terminal, from, through);
+    this.db.prepare('DELETE FROM records WHERE terminal = ? AND seq >= ? AND seq <= ? AND seq % 2 = 1').run(terminal, from, through);
+  }
+
+  private handleClose(terminal: string, key: string, body: CloseRequest, rawBody: string, fault: FaultMode | undefined): Stored {
     if (body.terminal !== terminal || body.close !== key) throw new HttpError(400, 'bad_request', 'terminal and close in the body must match the path');
     if (body.through < body.from) throw new HttpError(400, 'bad_request', 'through must not be before from');
     this.stats.closes++;
+    const loseRecords = fault === 'lose_records';
     return this.idempotent(terminal, key, 'close', rawBody, () => {
       const known = this.db.prepare('SELECT 1 FROM terminals WHERE id = ?').get(terminal);
       if (!known) throw new HttpError(403, 'unknown_terminal', `terminal ${terminal} has never uploaded`);
+      if (loseRecords) this.forgetEveryOther(terminal, body.from, body.through - 1);
       const now = this.now();
       const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now), now);
       const ack = signAck<CloseAck>(result, this.signer);
@@ -272,7 +281,8 @@ export class AcquirerSimulator {
   }
 
   private async faultBeforeProcessing(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const fault = this.faults.draw();
+    const kind = req.url.includes('/settlements/') ? 'close' : req.url.includes('/uploads/') ? 'upload' : 'other';
+    const fault = this.faults.draw(kind);
     (req as FastifyRequest & { fault?: FaultMode }).fault = fault?.mode;
     if (!fault) return;
     switch (fault.mode) {

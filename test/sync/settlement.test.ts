@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/terminal/journal/journal.js';
 import { SyncError } from '../../src/sync/errors.js';
+import { AcquirerClient } from '../../src/sync/acquirer-client.js';
+import type { UploadAck } from '../../src/protocol/settlement.js';
 import { cashPayment, walletPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
@@ -48,6 +50,61 @@ describe('store-and-forward settlement', () => {
       expect(sim.settledThrough(journal.terminalId)).toBe(anchor.through);
     }
     expectSettledExactlyOnce(journal, sim);
+    journal.close();
+  });
+
+  it('answers an acquirer that lost records with an itemised upload of what it lacks, then settles', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    for (let i = 0; i < 12; i++) journal.append(cashPayment(100 + i));
+    await sim.setFault({ mode: 'lose_records', count: 1 });
+    const drainer = drainerFor(journal, sim);
+    const report = await drainer.drainOnce();
+    expect(sim.faults.injected.lose_records).toBe(1);
+    expect(report.closes).toBe(2);
+    const closes = sim.db.prepare('SELECT balanced, ack FROM closes ORDER BY rowid').all() as { balanced: number; ack: string }[];
+    expect(closes.map((c) => c.balanced)).toEqual([0, 1]);
+    expect(JSON.parse(closes[0]!.ack).missing.length).toBeGreaterThan(0);
+    expectSettledExactlyOnce(journal, sim);
+    journal.close();
+  });
+
+  it('re-uploads the whole range once when the totals disagree, and settles when that reconciles them', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    const drainer = drainerFor(journal, sim);
+    for (let i = 0; i < 6; i++) journal.append(cashPayment(10 + i));
+    // Upload only, then make the terminal wrongly believe one accepted record was refused.
+    const batch = drainer.outbox.createUploadBatch(100)!;
+    const client = new AcquirerClient(sim.url);
+    const ack = await client.post(`/v1/terminals/${journal.terminalId}/uploads/${batch.batch.id}`, batch.body);
+    client.close();
+    drainer.outbox.applyUploadAck(batch.batch, ack as UploadAck);
+    journal.db.prepare(`UPDATE sync_records SET state = 'dead', reason = 'corrupted state' WHERE seq = 3`).run();
+    const report = await drainer.drainOnce();
+    const closes = sim.db.prepare('SELECT balanced, ack FROM closes ORDER BY rowid').all() as { balanced: number; ack: string }[];
+    expect(closes.map((c) => c.balanced)).toEqual([0, 1]);
+    expect(JSON.parse(closes[0]!.ack).problems[0].code).toBe('totals_mismatch');
+    expect(report.closes).toBe(2);
+    expect(drainer.outbox.deadLetters()).toEqual([]);
+    expectSettledExactlyOnce(journal, sim);
+    journal.close();
+  });
+
+  it('counts the backlog per asset and the age of the oldest unsettled record', async () => {
+    const sim = await startAcquirer();
+    let now = 1_800_000_000_000;
+    const journal = Journal.open(tempDir(), { clock: { now: () => ({ wall: now, boot: 'b', mono: 1 }) } });
+    journal.append(cashPayment(500));
+    now += 90_000;
+    journal.append(cashPayment(200, 'MAT'));
+    const drainer = drainerFor(journal, sim);
+    const counters = drainer.outbox.counters(now + 30_000);
+    expect(counters.unsettled).toEqual({ CNY: { count: 1, net: 500 }, MAT: { count: 1, net: 200 } });
+    expect(counters.oldestUnsettledSeq).toBe(1);
+    expect(counters.oldestUnsettledAgeMs).toBe(120_000);
+    await drainer.drainOnce();
+    expect(drainer.outbox.counters(now).oldestUnsettledAgeMs).toBeNull();
     journal.close();
   });
 

@@ -26,6 +26,7 @@ export function migrate(db: Database.Database): void {
 
     CREATE INDEX IF NOT EXISTS journal_returns ON journal(ref_of) WHERE ref_of IS NOT NULL;
     CREATE INDEX IF NOT EXISTS journal_priority ON journal(seq) WHERE kind IN ('reversal', 'key_rotation');
+    CREATE INDEX IF NOT EXISTS journal_day_close ON journal(seq) WHERE kind = 'day_close';
 
     CREATE TRIGGER IF NOT EXISTS journal_no_update BEFORE UPDATE ON journal
       BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;

@@ -1,0 +1,34 @@
+import { KindTotalsBuilder } from '../../protocol/kind-totals.js';
+import type { KindTotals, SignedRecord } from '../../protocol/record.js';
+import type { AppendResult, Journal } from '../journal/journal.js';
+
+export interface DayClose {
+  record: AppendResult;
+  checkpoint: AppendResult;
+  from: number;
+  through: number;
+  totals: KindTotals;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Closes the business day (the Z report): totals per asset and financial kind over every
+ * record since the previous day close, as a signed day_close record, followed by a checkpoint
+ * that commits to the whole journal so far.
+ */
+export function closeDay(journal: Journal, day: string): DayClose {
+  if (!DAY.test(day)) throw new Error(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
+  const last = journal.db.prepare(`SELECT record FROM journal WHERE kind = 'day_close' ORDER BY seq DESC LIMIT 1`).pluck().get() as string | undefined;
+  const from = last ? (JSON.parse(last) as Extract<SignedRecord, { kind: 'day_close' }>).body.through + 1 : 0;
+  const through = journal.headSeq;
+  const totals = new KindTotalsBuilder();
+  const rows = journal.db
+    .prepare('SELECT kind, asset, amount FROM journal WHERE seq >= ? AND seq <= ? AND asset IS NOT NULL')
+    .iterate(from, through) as IterableIterator<{ kind: string; asset: string; amount: number }>;
+  for (const row of rows) totals.add(row.asset, row.kind, row.amount);
+  const built = totals.build();
+  const record = journal.append({ kind: 'day_close', body: { day, from, through, totals: built } });
+  const checkpoint = journal.appendCheckpoint();
+  return { record, checkpoint, from, through, totals: built };
+}
