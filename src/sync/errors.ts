@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/coded-error.js';
 export type SyncErrorCode =
   /** The acquirer could not be reached or the connection broke: retry the same batch. */
   | 'unreachable'
@@ -12,15 +13,8 @@ export type SyncErrorCode =
   | 'unbalanced'
   | 'busy';
 
-export class SyncError extends Error {
+export class SyncError extends CodedError<SyncErrorCode> {
   override readonly name = 'SyncError';
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   get retryable(): boolean {
     return !(this.code === 'rejected' || this.code === 'idempotency_conflict');

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 export type GpioErrorCode =
   /** The pin map or timing config is malformed (unknown key, bad pin, duplicate pin, out-of-range time). */
   | 'bad_config'
@@ -26,13 +27,6 @@ export type GpioErrorCode =
   /** An operation was cut short by stop() or an IO failure (the relay was released first). */
   | 'interrupted';
 
-export class GpioError extends Error {
+export class GpioError extends CodedError<GpioErrorCode> {
   override readonly name = 'GpioError';
-  constructor(
-    readonly code: GpioErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 export type NfcErrorCode =
   /** No card is in the field (or the tap this channel belongs to is over). */
   | 'no_card'
@@ -12,13 +13,6 @@ export type NfcErrorCode =
   /** The reader was stopped. */
   | 'stopped';
 
-export class NfcError extends Error {
+export class NfcError extends CodedError<NfcErrorCode> {
   override readonly name = 'NfcError';
-  constructor(
-    readonly code: NfcErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 import type { EventEmitter } from 'node:events';
 
 /**
@@ -11,15 +12,8 @@ export type LinkState = 'connecting' | 'open' | 'disconnected' | 'closed';
 
 export type LinkErrorCode = 'not_open' | 'write_failed' | 'open_timeout' | 'bad_uri';
 
-export class LinkError extends Error {
+export class LinkError extends CodedError<LinkErrorCode> {
   override readonly name = 'LinkError';
-  constructor(
-    readonly code: LinkErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export interface LinkEvents {

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 export type JournalErrorCode =
   | 'invalid_record'
   | 'unknown_asset'
@@ -16,13 +17,6 @@ export type JournalErrorCode =
   | 'key_missing';
 
 /** An append or open that did not happen. Nothing was written when an append throws this. */
-export class JournalError extends Error {
+export class JournalError extends CodedError<JournalErrorCode> {
   override readonly name = 'JournalError';
-  constructor(
-    readonly code: JournalErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
