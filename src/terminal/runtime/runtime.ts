@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { fromHex } from '../../encoding/hex.js';
-import { openCounterGpio, type CounterGpio, type GpioEnvironment } from '../../drivers/gpio/index.js';
-import { NfcReader } from '../../drivers/nfc/index.js';
-import { Scanner } from '../../drivers/scanner/index.js';
+import type { CounterGpio, GpioEnvironment } from '../../drivers/gpio/index.js';
+import type { NfcReader } from '../../drivers/nfc/index.js';
+import type { Scanner } from '../../drivers/scanner/index.js';
 import type { LinkEnvironment } from '../../drivers/transport/open-link.js';
 import { AcquirerClient } from '../../sync/acquirer-client.js';
 import { SettlementDrainer, type SyncStatus } from '../../sync/drainer.js';
@@ -44,6 +44,9 @@ interface RuntimeEvents {
 }
 
 /**
+ * Drivers are imported only when the config names their device, so start-up pays for what
+ * the terminal has.
+ *
  * posd itself: the journal, the devices the config names, the counter, and settlement.
  * A device that cannot be opened is reported and retried by its link; it never stops the
  * counter from taking cash (the journal is the record; receipts can be reprinted).
@@ -75,6 +78,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     let gpio: CounterGpio | undefined;
     if (config.devices.gpio) {
       try {
+        const { openCounterGpio } = await import('../../drivers/gpio/index.js');
         gpio = await openCounterGpio(config.devices.gpio, env);
       } catch (err) {
         log.error({ err: (err as Error).message, uri: config.devices.gpio.uri }, 'GPIO unavailable');
@@ -100,6 +104,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
       indicators?.setFault(false);
     }
     if (config.devices.scanner) {
+      const { Scanner } = await import('../../drivers/scanner/index.js');
       const scanner = await Scanner.open(config.devices.scanner.uri, env);
       scanner.on('status', (s) => runtime.track('scanner', s));
       scanner.on('reject', (e) => log.info({ code: e.code }, 'scanner input ignored'));
@@ -108,6 +113,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
       runtime.scanner = scanner;
     }
     if (config.devices.nfc) {
+      const { NfcReader } = await import('../../drivers/nfc/index.js');
       const nfc = await NfcReader.open(config.devices.nfc.uri, env);
       nfc.on('status', (s) => runtime.track('nfc', s));
       nfc.on('card', (card) => log.info({ isoDep: card.isoDep, sak: card.sak }, 'card in the field'));
