@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GENERIC_58_ZH } from '../../../src/drivers/escpos/profiles.js';
+import { ReceiptPrinter } from '../../../src/drivers/printer/receipt-printer.js';
+import { EscPosPrinterTwin } from '../../../hw-sim/printer/printer-twin.js';
+import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
+import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
+import { until } from '../../support/wait.js';
+import { NOODLE_LINES, NOODLE_RECEIPT } from './fixtures.js';
+import { FAST, record } from './rig.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+const BANNER = '      *** REPRINT 重印 ***';
+
+describe('ReceiptPrinter over a real pseudo-terminal (native serialport binding)', () => {
+  it('prints, reprints after paper out, and survives the printer vanishing mid-job', async () => {
+    const pair = await PtyPair.create('printer');
+    cleanups.push(() => pair.close());
+    const twin = new EscPosPrinterTwin({ dotsPerLine: 384 });
+    let wire = new PtyWire(twin, pair.devicePath, { baudRate: 19200 });
+    await wire.open();
+    cleanups.push(() => wire.close());
+
+    const printer = await ReceiptPrinter.open(`serial:${pair.hostPath}?baud=19200`, { reopen: { minMs: 10, maxMs: 50 } }, { profile: GENERIC_58_ZH, ...FAST });
+    cleanups.push(() => printer.stop());
+    const r = record(printer);
+    printer.start();
+    await until(() => printer.status().state === 'ok', 'printer ready', 5000);
+
+    await expect(printer.print(NOODLE_RECEIPT).done).resolves.toMatchObject({ attempts: 1, confirmed: true });
+    expect(twin.text().split('\n')).toEqual(NOODLE_LINES);
+
+    // Paper out after four lines of the second receipt.
+    twin.paperRunsOutAfter(4);
+    const second = printer.print(NOODLE_RECEIPT);
+    await until(() => printer.status().state === 'paper_out', 'paper_out reported');
+    twin.loadPaper();
+    await expect(second.done).resolves.toMatchObject({ attempts: 2, reprinted: true });
+    expect(twin.text().split('\n')).toEqual([...NOODLE_LINES, ...NOODLE_LINES.slice(0, 4), BANNER, ...NOODLE_LINES]);
+
+    // The printer goes away while it prints the third: its confirmation never reaches the host.
+    twin.setPrintSpeed(40);
+    const before = twin.paper.length;
+    const third = printer.print(NOODLE_RECEIPT);
+    await until(() => twin.paper.length >= before + 2, 'third receipt printing');
+    await wire.close();
+    await pair.unplug();
+    await until(() => printer.status().state === 'disconnected', 'disconnected reported');
+    await until(() => r.jobs.some((j) => j.id === third.id && j.phase === 'interrupted'), 'third interrupted');
+    await pair.plug();
+    wire = new PtyWire(twin, pair.devicePath, { baudRate: 19200 });
+    await wire.open();
+    await expect(third.done).resolves.toMatchObject({ attempts: 2, reprinted: true, confirmed: true });
+    // The printer finished the first copy from its buffer while unplugged; the customer also gets a marked reprint.
+    expect(twin.text().split('\n').slice(-(2 * NOODLE_LINES.length + 1))).toEqual([...NOODLE_LINES, BANNER, ...NOODLE_LINES]);
+    // The host may reopen the pty before the twin is attached to the other end again; the queries it
+    // sends then are flushed unanswered, and the printer shows as unresponsive for a moment.
+    expect(r.states().filter((s) => s !== 'unresponsive')).toEqual(['connecting', 'ok', 'paper_out', 'ok', 'disconnected', 'connecting', 'ok']);
+  });
+});

@@ -1,0 +1,65 @@
+import type { PrinterProfile } from '../../../src/drivers/escpos/profiles.js';
+import type { PrinterStatus } from '../../../src/drivers/printer/printer-state.js';
+import { ReceiptPrinter, type JobEvent, type ReceiptPrinterOptions } from '../../../src/drivers/printer/receipt-printer.js';
+import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
+import { EscPosPrinterTwin, type PrinterTwinOptions } from '../../../hw-sim/printer/printer-twin.js';
+
+/**
+ * Short timings so fault and recovery paths run quickly; none of them is asserted on. The status
+ * timeout stays generous so a loaded CI machine does not make the printer look unresponsive.
+ */
+export const FAST: Omit<ReceiptPrinterOptions, 'profile'> = {
+  statusTimeoutMs: 1000,
+  pollIntervalMs: 15,
+  idlePollMs: 40,
+  jobTimeoutMs: 3000,
+  settleMs: 15,
+  retryDelayMs: 20,
+};
+
+export interface Recorder {
+  statuses: PrinterStatus[];
+  jobs: JobEvent[];
+  states(): string[];
+}
+
+export function record(printer: ReceiptPrinter): Recorder {
+  const r: Recorder = {
+    statuses: [],
+    jobs: [],
+    states: () => r.statuses.map((s) => s.state),
+  };
+  printer.on('status', (s) => r.statuses.push(s));
+  printer.on('job', (j) => r.jobs.push(j));
+  return r;
+}
+
+export interface SimRig extends Recorder {
+  printer: ReceiptPrinter;
+  twin: EscPosPrinterTwin;
+  bus: SimBus;
+  close(): Promise<void>;
+}
+
+/** A real ReceiptPrinter over an in-process serial link (SimBus) to the printer twin. */
+export async function simRig(
+  profile: PrinterProfile,
+  options: { twin?: PrinterTwinOptions; printer?: Partial<ReceiptPrinterOptions>; wireTiming?: boolean; baud?: number } = {},
+): Promise<SimRig> {
+  const twin = new EscPosPrinterTwin({
+    dotsPerLine: profile.dotsPerLine,
+    chineseFirmware: profile.chineseCommands,
+    ...options.twin,
+  });
+  const bus = new SimBus();
+  bus.register('printer', twin, { wireTiming: options.wireTiming ?? false });
+  const printer = await ReceiptPrinter.open(
+    `sim:printer?baud=${options.baud ?? 115200}`,
+    { simBus: bus, reopen: { minMs: 5, maxMs: 20 } },
+    { profile, ...FAST, ...options.printer },
+  );
+  const recorder = record(printer);
+  printer.start();
+  await printer.link.waitOpen(2000);
+  return { ...recorder, printer, twin, bus, close: async () => void (await printer.stop()) };
+}
