@@ -15,6 +15,18 @@ program
   });
 
 program
+  .command('render <file>')
+  .description('print a captured ESC/POS byte stream on the printer twin; write what came out as text and as PNG')
+  .option('--text <out>', 'text rendering (one line per printed line; QR codes, barcodes, images and cuts as [[...]] lines)')
+  .option('--png <out>', 'the paper as a PNG image (QR codes as scannable bitmaps)')
+  .option('--width <dots>', 'printable width: 384 (58 mm) or 576 (80 mm)', '384')
+  .option('--no-chinese', 'a printer without Chinese firmware (single-byte code pages)')
+  .action(async (file: string, o: { text?: string; png?: string; width: string; chinese: boolean }) => {
+    const { renderCommand } = await import('../printer/render-command.js');
+    process.exitCode = renderCommand(file, o);
+  });
+
+program
   .command('serve')
   .description('run the twins on pseudo-terminals and the acquirer on loopback; prints one JSON line with every path and URL; stops on SIGINT/SIGTERM')
   .option('--pty', 'serial twins on pseudo-terminals (the default, and the only mode for another process)')

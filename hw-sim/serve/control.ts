@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { toHex } from '../../src/encoding/hex.js';
+import type { PrinterFault } from '../printer/printer-twin.js';
 import type { SerialTwins } from './twins.js';
 
 /** HTTP on loopback to act on the twins from outside: scan a code, tap or remove a card. */
@@ -25,6 +26,26 @@ export async function startTwinControl(twins: SerialTwins, host: string): Promis
     twins.nfc.leaveField();
     return { inField: null };
   });
+  app.post<{ Body: { fault: PrinterFault; on: boolean } }>(
+    '/printer/fault',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['fault', 'on'],
+          additionalProperties: false,
+          properties: { fault: { enum: ['paper_near_end', 'paper_out', 'cover_open', 'offline', 'autocutter_error'] }, on: { type: 'boolean' } },
+        },
+      },
+    },
+    async (req) => {
+      twins.printer.setFault(req.body.fault, req.body.on);
+      if (req.body.fault === 'paper_out' && !req.body.on) twins.printer.loadPaper();
+      return { conditions: twins.printer.conditions };
+    },
+  );
+  app.get('/printer/text', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(twins.printer.text()));
+  app.get('/printer/png', async (_req, reply) => reply.type('image/png').send(twins.printer.png().png));
   app.get('/nfc/wallet', async () => ({ walletId: toHex(twins.wallet.walletId), publicKey: toHex(twins.wallet.publicKey) }));
   await app.listen({ host, port: 0 });
   return app;

@@ -11,12 +11,13 @@ import { makeSerialTwins } from './twins.js';
 
 export interface ServeOptions {
   host?: string;
-  /** Pace bytes as the real UARTs would (PN532 at 115200, scanner at 9600). */
+  /** Pace bytes as the real UARTs would (PN532 at 115200, printer at 19200, scanner at 9600). */
   wireTiming?: boolean;
 }
 
 /** Where everything is: what `hw-sim serve --pty` prints as one JSON line. */
 export interface ServeAddresses {
+  printer: string;
   scanner: string;
   nfc: string;
   acquirer: string;
@@ -47,6 +48,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       closers.push(() => pair.close(), () => w.close());
       return pair.hostPath;
     };
+    const printer = await wire('printer', twins.printer, 19200);
     const scanner = await wire('scanner', twins.scanner, 9600);
     const nfc = await wire('nfc', twins.nfc, 115200);
     const acquirer = await AcquirerSimulator.start({ dataDir: join(dir, 'acquirer'), host });
@@ -56,6 +58,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
     const address = control.server.address() as { port: number };
     return {
       addresses: {
+        printer,
         scanner,
         nfc,
         acquirer: acquirer.url,

@@ -8,6 +8,8 @@ import { NfcReader } from '../../src/drivers/nfc/index.js';
 import type { NfcCard } from '../../src/drivers/nfc/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import type { ServeAddresses } from '../../hw-sim/serve/serve.js';
+import { ReceiptPrinter } from '../../src/drivers/printer/index.js';
+import { GENERIC_58_ZH } from '../../src/drivers/escpos/profiles.js';
 import { proveWallet } from '../drivers/nfc/wallet-session.js';
 
 const HW_SIM = join(process.cwd(), 'dist/hw-sim/bin/hw-sim.js');
@@ -29,7 +31,7 @@ describe('hw-sim serve --pty', () => {
         child.once('exit', () => reject(new Error('hw-sim exited before printing its addresses')));
       });
       const at = JSON.parse(line) as ServeAddresses;
-      expect(Object.keys(at)).toEqual(expect.arrayContaining(['scanner', 'nfc', 'acquirer', 'control']));
+      expect(Object.keys(at)).toEqual(expect.arrayContaining(['printer', 'scanner', 'nfc', 'acquirer', 'control']));
 
       // The scanner: a plain serialport program reads a scanned line, as from a USB-CDC scanner.
       const port = new SerialPort({ path: at.scanner, baudRate: 9600 });
@@ -63,6 +65,17 @@ describe('hw-sim serve --pty', () => {
         await reader.stop();
       }
 
+      // The printer: posd's ESC/POS driver over the native binding prints onto the twin.
+      const printer = await ReceiptPrinter.open(`serial:${at.printer}?baud=19200`, {}, { profile: GENERIC_58_ZH });
+      printer.start();
+      try {
+        const result = await printer.print({ blocks: [{ kind: 'text', text: '你好 over a pty' }, { kind: 'cut' }] }).done;
+        expect(result.attempts).toBe(1);
+      } finally {
+        await printer.stop();
+      }
+      expect(await (await fetch(`${at.control}/printer/text`)).text()).toContain('你好 over a pty');
+
       const acquirer = (await (await fetch(`${at.acquirer}/v1/acquirer`)).json()) as { publicKey: string };
       expect(acquirer.publicKey).toBe(at.acquirerKey);
 
@@ -70,6 +83,7 @@ describe('hw-sim serve --pty', () => {
       expect(await exited).toBe(0);
       expect(existsSync(at.scanner)).toBe(false);
       expect(existsSync(at.nfc)).toBe(false);
+      expect(existsSync(at.printer)).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { fromHex } from '../../encoding/hex.js';
 import type { CounterGpio, GpioEnvironment } from '../../drivers/gpio/index.js';
 import type { NfcReader } from '../../drivers/nfc/index.js';
+import type { ReceiptPrinter as PrinterDevice } from '../../drivers/printer/index.js';
 import type { Scanner } from '../../drivers/scanner/index.js';
 import type { LinkEnvironment } from '../../drivers/transport/open-link.js';
 import { AcquirerClient } from '../../sync/acquirer-client.js';
@@ -14,10 +15,7 @@ import type { Indicators, ReceiptPrinter } from '../ports.js';
 import { gpioIndicators } from './gpio-indicators.js';
 import { silentLogger, type Logger } from './logger.js';
 
-export interface RuntimeEnvironment extends LinkEnvironment, GpioEnvironment {
-  /** A receipt printer made by the caller (until the printer driver is composed here). */
-  printer?: ReceiptPrinter;
-}
+export type RuntimeEnvironment = LinkEnvironment & GpioEnvironment;
 
 export interface RuntimeOptions {
   config: PosdConfig;
@@ -27,6 +25,7 @@ export interface RuntimeOptions {
 }
 
 export interface DeviceStatus {
+  printer?: string;
   scanner?: string;
   nfc?: string;
   gpio?: string;
@@ -55,6 +54,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
   readonly devices: DeviceStatus = {};
   scanner: Scanner | undefined;
   nfc: NfcReader | undefined;
+  printer: PrinterDevice | undefined;
   gpio: CounterGpio | undefined;
   drainer: SettlementDrainer | undefined;
   private client: AcquirerClient | undefined;
@@ -85,11 +85,23 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
       }
     }
     const indicators: Indicators | undefined = gpio ? gpioIndicators(gpio) : undefined;
+    let printerDevice: PrinterDevice | undefined;
+    let printer: ReceiptPrinter | undefined;
+    if (config.devices.printer) {
+      const [{ ReceiptPrinter }, { profileById, GENERIC_58_ZH }, { escposReceiptPrinter }] = await Promise.all([
+        import('../../drivers/printer/index.js'),
+        import('../../drivers/escpos/profiles.js'),
+        import('./escpos-receipts.js'),
+      ]);
+      const profile = config.devices.printer.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH;
+      printerDevice = await ReceiptPrinter.open(config.devices.printer.uri, env, { profile });
+      printer = escposReceiptPrinter(printerDevice);
+    }
     const counter = new Counter({
       journal,
       catalog: new Catalog(options.catalog ?? DEMO_PRODUCTS),
       merchant: config.merchant,
-      ...(env.printer ? { printer: env.printer } : {}),
+      ...(printer ? { printer } : {}),
       ...(indicators ? { indicators } : {}),
     });
     const runtime = new PosdRuntime(journal, counter, log);
@@ -98,6 +110,12 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     counter.on('approved', (a) => log.info({ ...a }, 'payment approved (journaled)'));
     counter.on('receiptFailed', (seq, err) => log.warn({ seq, err: err.message }, 'receipt not printed'));
     runtime.gpio = gpio;
+    if (printerDevice) {
+      runtime.printer = printerDevice;
+      printerDevice.on('status', (s) => runtime.track('printer', s.state));
+      printerDevice.on('job', (j) => j.phase === 'interrupted' && log.warn({ job: j.id, reason: j.reason }, 'printing interrupted; the whole receipt will be printed again'));
+      printerDevice.start();
+    }
     if (gpio) {
       runtime.track('gpio', gpio.status);
       gpio.on('status', (s) => runtime.track('gpio', s));
@@ -147,6 +165,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     await this.scanner?.stop();
     await this.nfc?.stop();
     await this.gpio?.stop();
+    await this.printer?.stop();
     this.journal.close();
   }
 

@@ -1,0 +1,182 @@
+/**
+ * `npm start`: posd on simulated hardware. Every device's twin and the acquirer simulator run
+ * in this process; posd's real drivers talk to them through the simulator buses. A scripted
+ * counter session runs first, then the demo takes keys until Ctrl-C (or exits when
+ * POSD_DEMO_EXIT=1, for a smoke test).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { emitKeypressEvents } from 'node:readline';
+import { toHex } from '../../src/encoding/hex.js';
+import { SimBus } from '../../src/drivers/transport/sim-bus.js';
+import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
+import { formatAmount, DEFAULT_ASSETS } from '../../src/protocol/assets.js';
+import type { PosdConfig } from '../../src/terminal/config/config.js';
+import { DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
+import { PosdRuntime } from '../../src/terminal/runtime/runtime.js';
+import { AcquirerSimulator } from '../acquirer/server.js';
+import { IsoDepCard, WalletApplet } from '../cards/index.js';
+import { GpioTwin } from '../gpio/gpio-twin.js';
+import { Pn532Twin } from '../pn532/index.js';
+import { EscPosPrinterTwin } from '../printer/printer-twin.js';
+import { ScannerTwin } from '../scanner/scanner-twin.js';
+
+const dir = resolve(process.env.POSD_DEMO_DIR ?? '.posd-demo');
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+const yuan = (fen: number): string => formatAmount(fen, DEFAULT_ASSETS[0]!);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const acquirer = await AcquirerSimulator.start({ dataDir: join(dir, 'acquirer') });
+
+  const simBus = new SimBus();
+  const simHidBus = new SimHidBus();
+  const printerTwin = new EscPosPrinterTwin({ dotsPerLine: 384, chineseFirmware: true, msPerLine: 4 });
+  const scannerTwin = new ScannerTwin('wedge');
+  const nfcTwin = new Pn532Twin();
+  const gpioTwin = new GpioTwin({ wiring: { cancelButton: { pin: 27 }, drawerSwitch: { pin: 22 }, drawerSolenoid: { pin: 17 } } });
+  simBus.register('printer', printerTwin);
+  simBus.register('nfc', nfcTwin);
+  simHidBus.register('sim:scanner', scannerTwin);
+  const wallet = new WalletApplet();
+  const walletCard = new IsoDepCard([wallet], { label: 'hardware wallet' });
+
+  const config: PosdConfig = {
+    dataDir: join(dir, 'terminal'),
+    merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' },
+    acquirer: { url: acquirer.url, publicKey: toHex(acquirer.publicKey) },
+    devices: {
+      printer: { uri: 'sim:printer?baud=19200', profile: 'generic-58-zh' },
+      scanner: { uri: 'sim:scanner?transport=hid&mode=wedge' },
+      nfc: { uri: 'sim:nfc?baud=115200' },
+      gpio: {
+        uri: 'sim:gpio',
+        pins: {
+          readyLight: 'GPIO5',
+          offlineLight: 'GPIO6',
+          faultLight: 'GPIO13',
+          buzzer: 'GPIO26',
+          drawerRelay: 'GPIO17',
+          cancelButton: { pin: 'GPIO27', active: 'low' },
+          drawerSwitch: { pin: 'GPIO22', active: 'low' },
+        },
+      },
+    },
+  };
+  const runtime = await PosdRuntime.start({ config, env: { simBus, simHidBus, simPlugins: new Map([['gpio', gpioTwin]]) } });
+  const { counter, journal } = runtime;
+
+  say('posd demo: the real drivers on simulated hardware, with the acquirer simulator');
+  say(`  terminal ${journal.terminalId}, journal at ${config.dataDir} (${journal.headSeq + 1} records so far)`);
+  say(`  acquirer ${acquirer.url} (key ${acquirer.signer.keyId}), faults: POST ${acquirer.controlUrl}/faults`);
+  say();
+
+  counter.on('item', (line, total) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));
+  counter.on('rejected', (reason) => say(`  refused  ${reason}`));
+  counter.on('approved', (a) => say(`  APPROVED payment is record ${a.seq} (hash ${a.hash.slice(0, 16)}…), change ${yuan(a.change)}`));
+  let printedUpTo = 0;
+  counter.on('receiptPrinted', (seq) => {
+    const text = printerTwin.text();
+    say('  receipt, as the printer twin printed it:');
+    for (const line of text.slice(printedUpTo).split('\n').filter((l) => l.length > 0)) say(`    | ${line}`);
+    printedUpTo = text.length;
+    const png = printerTwin.png();
+    const file = join(dir, `receipt-${seq}.png`);
+    writeFileSync(file, png.png);
+    say(`  (the paper so far is in ${file}${png.warnings.length ? `; ${png.warnings.join('; ')}` : ''})`);
+  });
+  counter.on('receiptFailed', (seq, err) => say(`  receipt ${seq} not printed yet: ${err.message}`));
+  runtime.gpio?.on('drawer', (state) => say(`  cash drawer ${state}`));
+  runtime.gpio?.on('cancel', () => say('  cancel key pressed'));
+  runtime.printer?.on('status', (s) => s.state !== 'ok' && say(`  printer: ${s.state}`));
+  runtime.nfc?.on('card', (card) => say(`  NFC: ${card.isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field; offline wallet payments arrive with the payments work`));
+  runtime.drainer?.on('settled', (ack) => say(`  SETTLED through record ${ack.through}: the acquirer countersigned checkpoint ${ack.checkpoint!.root.slice(0, 16)}…`));
+
+  say('A customer brings three items:');
+  for (const p of [DEMO_PRODUCTS[0]!, DEMO_PRODUCTS[2]!, DEMO_PRODUCTS[0]!]) {
+    await scannerTwin.scan(p.gtin);
+    await sleep(150);
+  }
+  say(`They pay ${yuan(2000)} cash:`);
+  const printed = new Promise<void>((r) => counter.once('receiptPrinted', () => r()));
+  counter.payCash(2000);
+  await printed;
+  await sleep(300);
+  await gpioTwin.closeDrawer();
+  say('Someone taps a hardware wallet:');
+  nfcTwin.enterField(walletCard);
+  await sleep(600);
+  nfcTwin.leaveField();
+  say('Settlement runs in the background:');
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const backlog = runtime.drainer!.status().counters;
+    if (backlog.unsettledCount === 0 && backlog.pendingUpload === 0) break;
+    await sleep(100);
+  }
+  const c = runtime.drainer!.status().counters;
+  say(`  backlog now: ${c.unsettledCount} unsettled, ${c.pendingUpload} waiting for upload, ${c.deadLetters} dead letters`);
+  say();
+  say('Check the journal yourself (posd keeps running; in another shell):');
+  say(`  npx posctl journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
+  say(`  curl -s ${acquirer.url}/v1/terminals/${journal.terminalId}/checkpoint > /tmp/anchor.json`);
+  say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${toHex(journal.genesisPublicKey)} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
+  say();
+
+  const stop = async (): Promise<void> => {
+    await runtime.stop();
+    await acquirer.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  if (process.env.POSD_DEMO_EXIT === '1') return stop();
+  if (!process.stdin.isTTY) {
+    say('posd is running. Ctrl-C to stop.');
+    return;
+  }
+  say('Keys: 1-5 scan a product, c pay cash, w tap wallet, p paper out/in, o acquirer offline/online, s status, q quit');
+  emitKeypressEvents(process.stdin);
+  process.stdin.setRawMode(true);
+  let paperOut = false;
+  let offline = false;
+  process.stdin.on('keypress', (_text: string, key: { name?: string; ctrl?: boolean; sequence?: string }) => {
+    void (async () => {
+      const k = key.sequence ?? key.name ?? '';
+      if (k === 'q' || (key.ctrl && key.name === 'c')) return stop();
+      const product = DEMO_PRODUCTS[Number(k) - 1];
+      if (product) return void (await scannerTwin.scan(product.gtin));
+      switch (k) {
+        case 'c': {
+          if (counter.current.isEmpty) return say('  nothing to pay for: scan something first');
+          const total = counter.current.total;
+          counter.payCash(Math.ceil(total / 1000) * 1000);
+          return;
+        }
+        case 'w':
+          nfcTwin.enterField(walletCard);
+          await sleep(600);
+          nfcTwin.leaveField();
+          return;
+        case 'p':
+          paperOut = !paperOut;
+          printerTwin.setFault('paper_out', paperOut);
+          if (!paperOut) printerTwin.loadPaper();
+          return say(`  printer paper ${paperOut ? 'OUT: receipts wait and print whole once paper is back' : 'loaded'}`);
+        case 'o':
+          offline = !offline;
+          await acquirer.setFault(offline ? { mode: 'refuse' } : undefined);
+          return say(`  acquirer ${offline ? 'unreachable: payments keep working, settlement waits' : 'reachable again'}`);
+        case 's':
+          return say(`  ${JSON.stringify(runtime.status())}`);
+        default:
+          return;
+      }
+    })();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
