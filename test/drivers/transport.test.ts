@@ -132,6 +132,23 @@ describe('HID link over the simulator bus', () => {
 });
 
 describe('serial link over a real pseudo-terminal (native binding)', () => {
+  it('fails a write that cannot complete when the link is stopped, instead of hanging', async () => {
+    const pair = await PtyPair.create('stuck');
+    cleanups.push(() => pair.close());
+    // Nobody reads the device end: the kernel's pty buffer fills and the write cannot finish.
+    const link = await openLink(`serial:${pair.hostPath}?baud=115200`);
+    link.start();
+    await link.waitOpen(2000);
+    const write = link.write(new Uint8Array(1 << 20));
+    const outcome = write.then(
+      () => 'completed',
+      (err: { code?: string }) => err.code,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await link.stop();
+    expect(await outcome).toBe('write_failed');
+  });
+
   it('carries bytes both ways and survives the device vanishing and coming back', async () => {
     const pair = await PtyPair.create('echo');
     cleanups.push(() => pair.close());

@@ -35,22 +35,38 @@ export class SerialLink extends ReconnectingLink {
           reject(err);
           return;
         }
+        // A write in flight when the port closes never calls back on the native binding:
+        // fail it here, so no caller waits forever on a device that is gone.
+        const pending = new Set<(err: Error) => void>();
+        const failPending = (err: Error): void => {
+          for (const fail of pending) fail(err);
+          pending.clear();
+        };
         port.on('data', (chunk: Buffer) => callbacks.data(chunk));
         port.on('close', (closeErr?: Error) => {
           port.removeAllListeners();
+          port.on('error', () => undefined);
+          failPending(closeErr ?? new Error('port closed'));
           callbacks.lost(closeErr ?? new Error('port closed'));
         });
         resolve({
           write: (bytes) =>
             new Promise<void>((done, fail) => {
+              const settle = (err: Error | null | undefined): void => {
+                if (!pending.delete(fail)) return;
+                if (err) fail(err);
+                else done();
+              };
+              pending.add(fail);
               port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (writeErr) => {
-                if (writeErr) fail(writeErr);
-                else port.drain((drainErr) => (drainErr ? fail(drainErr) : done()));
+                if (writeErr) settle(writeErr);
+                else port.drain((drainErr) => settle(drainErr));
               });
             }),
           close: () =>
             new Promise<void>((done) => {
               port.removeAllListeners('close');
+              failPending(new Error('port closed'));
               if (!port.isOpen) return done();
               port.close(() => done());
             }),
