@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Signer } from '../../src/crypto/ed25519.js';
-import { CardSw, concatBytes, tlv, type CardCommand, type CardResponse } from './card-apdu.js';
+import { concatBytes } from '../../src/encoding/bytes.js';
+import { CardSw, tlv, type CardCommand, type CardResponse } from './card-apdu.js';
 import type { CardApplet } from './iso-dep-card.js';
 
 /** docs/wallet-apdu.md is the specification; these constants restate it for the emulated wallet. */
@@ -82,17 +83,17 @@ export class WalletApplet implements CardApplet {
   select(): Uint8Array {
     return tlv(
       WalletTag.fci,
-      concatBytes(
+      concatBytes([
         tlv(WalletTag.dfName, WALLET_AID),
         tlv(
           WalletTag.proprietary,
-          concatBytes(
+          concatBytes([
             tlv(WalletTag.walletId, this.walletId),
             tlv(WalletTag.publicKey, this.advertisedKey),
             tlv(WalletTag.version, Uint8Array.of(WALLET_PROTOCOL_VERSION)),
-          ),
+          ]),
         ),
-      ),
+      ]),
     );
   }
 
@@ -113,7 +114,7 @@ function key(cla: number, ins: number): number {
 
 /** The bytes the wallet signs for INTERNAL AUTHENTICATE. */
 export function walletAuthMessage(challenge: Uint8Array, walletId: Uint8Array): Uint8Array {
-  return concatBytes(new TextEncoder().encode(WALLET_AUTH_DOMAIN), challenge, walletId);
+  return concatBytes([new TextEncoder().encode(WALLET_AUTH_DOMAIN), challenge, walletId]);
 }
 
 const internalAuthenticate: WalletCommandHandler = (command, wallet) => {

@@ -1,5 +1,5 @@
 import { GS } from './ascii.js';
-import { concatBytes } from './bytes.js';
+import { concatBytes } from '../../encoding/bytes.js';
 import { checkInteger, EscPosError } from './errors.js';
 
 export type BarcodeSymbology = 'EAN13' | 'EAN8' | 'UPCA' | 'CODE128';

@@ -1,6 +1,6 @@
 export * from './commands.js';
 export { EscPosError, type EscPosErrorCode } from './errors.js';
-export { concatBytes } from './bytes.js';
+export { concatBytes } from '../../encoding/bytes.js';
 export { qrCode, qrModel, qrCellSize, qrErrorLevel, qrStore, qrPrint, qrDataBytes, QR_MAX_DATA_BYTES, type QrOptions, type QrErrorLevel, type QrModel } from './qr.js';
 export {
   barcode,

@@ -1,6 +1,6 @@
 import { LF } from './ascii.js';
 import { barcode, barcodeModules } from './barcode.js';
-import { concatBytes } from './bytes.js';
+import { concatBytes } from '../../encoding/bytes.js';
 import * as cmd from './commands.js';
 import type { Align, Font } from './commands.js';
 import { checkInteger, EscPosError } from './errors.js';

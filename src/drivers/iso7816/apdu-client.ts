@@ -1,3 +1,4 @@
+import { concatBytes } from '../../encoding/bytes.js';
 import { encodeCommandApdu, getResponse, parseResponseApdu, selectByAid, type CommandApdu, type ResponseApdu } from './apdu.js';
 import type { CardChannel } from './card-channel.js';
 import { ApduError } from './errors.js';
@@ -30,7 +31,6 @@ export class ApduClient {
     }
     if (response.sw1 !== 0x61) return response;
     const parts: Uint8Array[] = [response.data];
-    let total = response.data.length;
     let rounds = 0;
     while (response.sw1 === 0x61 || (rounds > 0 && response.sw1 === 0x6c)) {
       if (++rounds > this.options.maxGetResponseRounds) {
@@ -38,15 +38,8 @@ export class ApduClient {
       }
       response = parseResponseApdu(await this.channel.transmit(encodeCommandApdu(getResponse(leOf(response.sw2), command.cla))));
       parts.push(response.data);
-      total += response.data.length;
     }
-    const data = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      data.set(p, at);
-      at += p.length;
-    }
-    return { data, sw1: response.sw1, sw2: response.sw2, sw: response.sw };
+    return { data: concatBytes(parts), sw1: response.sw1, sw2: response.sw2, sw: response.sw };
   }
 
   /** The response data; any status word but 9000 is an ApduError('status') carrying it. */

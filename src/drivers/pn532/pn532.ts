@@ -1,3 +1,4 @@
+import { concatBytes } from '../../encoding/bytes.js';
 import { EventEmitter } from 'node:events';
 import type { ByteLink, LinkState } from '../transport/link.js';
 import { describeChipStatus, isTargetLostStatus } from './chip-status.js';
@@ -221,7 +222,6 @@ export class Pn532 extends EventEmitter<Pn532Events> {
       if (result.error !== 0) throw statusError('InDataExchange', result.error);
       if (!result.more) return result.data;
       const parts = [result.data];
-      let total = result.data.length;
       const empty = new Uint8Array(0);
       while (result.more) {
         if (parts.length >= this.options.maxResponseParts) {
@@ -230,15 +230,8 @@ export class Pn532 extends EventEmitter<Pn532Events> {
         result = decodeInDataExchange(await this.run(encodeInDataExchange(tg, empty), timeoutMs));
         if (result.error !== 0) throw statusError('InDataExchange', result.error);
         parts.push(result.data);
-        total += result.data.length;
       }
-      const out = new Uint8Array(total);
-      let at = 0;
-      for (const p of parts) {
-        out.set(p, at);
-        at += p.length;
-      }
-      return out;
+      return concatBytes(parts);
     });
   }
 

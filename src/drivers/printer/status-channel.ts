@@ -1,4 +1,4 @@
-import { concatBytes } from '../escpos/bytes.js';
+import { concatBytes } from '../../encoding/bytes.js';
 import { realTimeStatus, type StatusRequest } from '../escpos/commands.js';
 import { StatusDemux } from '../escpos/status-demux.js';
 import type { AsbStatus } from '../escpos/status.js';
