@@ -10,7 +10,7 @@ import { emitKeypressEvents } from 'node:readline';
 import { toHex } from '../../src/encoding/hex.js';
 import { SimBus } from '../../src/drivers/transport/sim-bus.js';
 import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
-import { formatAmount, DEFAULT_ASSETS } from '../../src/protocol/assets.js';
+import { formatMoney } from '../../src/protocol/assets.js';
 import type { PosdConfig } from '../../src/terminal/config/config.js';
 import { DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
 import { PosdRuntime } from '../../src/terminal/runtime/runtime.js';
@@ -23,7 +23,7 @@ import { ScannerTwin } from '../scanner/scanner-twin.js';
 
 const dir = resolve(process.env.POSD_DEMO_DIR ?? '.posd-demo');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
-const yuan = (fen: number): string => formatAmount(fen, DEFAULT_ASSETS[0]!);
+const yuan = (fen: number): string => formatMoney(fen, 'CNY');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex, toHex } from '../encoding/hex.js';
-import { formatAmount, DEFAULT_ASSETS } from '../protocol/assets.js';
+import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure } from '../protocol/chain-verifier.js';
 import { inclusionProof, merkleRoot, verifyInclusion } from '../protocol/merkle.js';
 import type { SignedRecord } from '../protocol/record.js';
@@ -54,8 +54,7 @@ export async function verifyCommand(
     });
     out(`OK: ${summary.records} records of terminal ${summary.terminal}, head seq ${summary.headSeq} (${summary.headHash})`);
     for (const [asset, t] of Object.entries(summary.totals)) {
-      const info = DEFAULT_ASSETS.find((a) => a.code === asset) ?? { code: asset, exponent: 0, name: asset };
-      out(`  ${asset}: ${t.n} financial records, in ${formatAmount(t.in, info)}, out ${formatAmount(t.out, info)}`);
+      out(`  ${asset}: ${t.n} financial records, in ${formatMoney(t.in, asset)}, out ${formatMoney(t.out, asset)}`);
     }
     out(`  ${summary.checkpoints} checkpoints, ${summary.countersigned} countersigned by the acquirer, ${summary.keyRotations} key rotations`);
     if (summary.acksUnverified > 0) out(`  note: ${summary.acksUnverified} settlement acks not checked (give --acquirer-key)`);

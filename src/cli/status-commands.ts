@@ -1,4 +1,4 @@
-import { DEFAULT_ASSETS, formatAmount } from '../protocol/assets.js';
+import { formatMoney } from '../protocol/assets.js';
 import { AcquirerClient } from '../sync/acquirer-client.js';
 import { SettlementDrainer } from '../sync/drainer.js';
 import { SyncError } from '../sync/errors.js';
@@ -9,14 +9,9 @@ import { openReadOnly } from './journal-commands.js';
 
 type Out = (line: string) => void;
 
-function money(asset: string, minor: number): string {
-  const info = DEFAULT_ASSETS.find((a) => a.code === asset) ?? { code: asset, exponent: 0, name: asset };
-  return formatAmount(minor, info);
-}
-
 export function describeCounters(c: SyncCounters, out: Out): void {
   if (c.unsettledCount === 0) out('  settlement: everything settled');
-  for (const [asset, b] of Object.entries(c.unsettled)) out(`  unsettled ${asset}: ${b.count} records, net ${money(asset, b.net)}`);
+  for (const [asset, b] of Object.entries(c.unsettled)) out(`  unsettled ${asset}: ${b.count} records, net ${formatMoney(b.net, asset)}`);
   if (c.oldestUnsettledAgeMs !== null) out(`  oldest unsettled: record ${c.oldestUnsettledSeq}, ${Math.round(c.oldestUnsettledAgeMs / 60_000)} min old`);
   out(`  waiting for upload: ${c.pendingUpload} records; settled through seq ${c.settledThrough}`);
   if (c.deadLetters > 0) out(`  DEAD LETTERS: ${c.deadLetters} records the acquirer refused (posctl status --dead)`);
@@ -33,7 +28,7 @@ export function statusCommand(options: { dataDir: string; json?: boolean; dead?:
       return EXIT.ok;
     }
     out(`terminal ${journal.terminalId}: ${journal.headSeq + 1} records, head ${journal.headHash}`);
-    for (const [asset, t] of Object.entries(journal.totals)) out(`  grand total ${asset}: ${t.n} records, in ${money(asset, t.in)}, out ${money(asset, t.out)}`);
+    for (const [asset, t] of Object.entries(journal.totals)) out(`  grand total ${asset}: ${t.n} records, in ${formatMoney(t.in, asset)}, out ${formatMoney(t.out, asset)}`);
     if (counters) describeCounters(counters, out);
     else out('  settlement: never attempted');
     if (options.dead && outbox) for (const d of outbox.deadLetters()) out(`  dead ${d.seq}: ${d.reason}`);

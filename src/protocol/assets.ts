@@ -25,3 +25,13 @@ export function formatAmount(minor: number, asset: AssetInfo): string {
   const fraction = asset.exponent > 0 ? `.${digits.slice(-asset.exponent)}` : '';
   return `${negative ? '-' : ''}${major}${fraction} ${asset.code}`;
 }
+
+/**
+ * An amount of the named asset for people to read: `12.50 CNY`, or `12.50` without the code.
+ * An asset this terminal does not know is shown in whole units (its exponent is unknown).
+ */
+export function formatMoney(minor: number, assetCode: string, options: { code?: boolean } = {}): string {
+  const info = DEFAULT_ASSETS.find((a) => a.code === assetCode) ?? { code: assetCode, exponent: 0, name: assetCode };
+  const text = formatAmount(minor, info);
+  return options.code === false ? text.slice(0, -(info.code.length + 1)) : text;
+}

@@ -1,4 +1,4 @@
-import { DEFAULT_ASSETS, formatAmount } from '../../protocol/assets.js';
+import { formatMoney } from '../../protocol/assets.js';
 import type { PaymentBody, SignedRecord } from '../../protocol/record.js';
 import type { ReceiptContent } from '../ports.js';
 import type { Sale } from '../counter/sale.js';
@@ -9,8 +9,7 @@ export interface MerchantInfo {
 }
 
 function money(minor: number, asset: string): string {
-  const info = DEFAULT_ASSETS.find((a) => a.code === asset) ?? { code: asset, exponent: 2, name: asset };
-  return formatAmount(minor, info).replace(` ${asset}`, '');
+  return formatMoney(minor, asset, { code: false });
 }
 
 /**
