@@ -150,7 +150,6 @@ export class Journal {
       insert: db.prepare('INSERT INTO journal(seq, kind, asset, amount, ref_of, hash, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       range: db.prepare('SELECT seq, hash, record FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       hashes: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
-      hashIterator: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
       returnsOf: db.prepare('SELECT kind, COUNT(*) AS n, SUM(amount) AS amount FROM journal WHERE ref_of = ? GROUP BY kind'),
       merkleGet: db.prepare('SELECT size, frontier FROM merkle_state WHERE id = 1'),
       merkleSet: db.prepare('INSERT INTO merkle_state(id, size, frontier) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier'),
@@ -287,7 +286,7 @@ export class Journal {
       this.frontier = row && row.size <= size ? MerkleFrontier.fromJSON(JSON.parse(row.frontier) as { size: number; stack: string[] }) : new MerkleFrontier();
     }
     const frontier = this.frontier.clone();
-    for (const hash of this.stmt.hashIterator.iterate(frontier.size, size) as IterableIterator<Buffer>) frontier.add(hash);
+    for (const hash of this.stmt.hashes.iterate(frontier.size, size) as IterableIterator<Buffer>) frontier.add(hash);
     return frontier;
   }
 
