@@ -206,3 +206,26 @@ describe('journal', () => {
     expect(() => new Database(join(dir, 'journal.db')).prepare('DELETE FROM journal').run()).toThrow(/append-only/);
   });
 });
+
+describe('journal bulk appends', () => {
+  it('appends a batch all or nothing, and tells listeners only after the batch is durable', () => {
+    const dir = tempDir();
+    const journal = Journal.open(dir);
+    const heard: { seq: number; onDisk: boolean }[] = [];
+    journal.onAppend((a) => {
+      const reader = Journal.open(dir, { readOnly: true });
+      heard.push({ seq: a.seq, onDisk: reader.get(a.seq) !== undefined });
+      reader.close();
+    });
+    expect(() => journal.appendBatch([cashPayment(100), cashPayment(200), cashPayment(0)])).toThrow(JournalError);
+    expect(journal.headSeq).toBe(0);
+    expect(heard).toEqual([]);
+    expect(journal.appendBatch([cashPayment(100), cashPayment(200)])).toBe(2);
+    expect(heard).toEqual([
+      { seq: 1, onDisk: true },
+      { seq: 2, onDisk: true },
+    ]);
+    expect(journal.append(cashPayment(300)).record.prev).toBe(toHex(journal.get(2)!.hash));
+    journal.close();
+  });
+});

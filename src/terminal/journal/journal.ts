@@ -76,6 +76,8 @@ export class Journal {
   private readonly assetCodes: ReadonlySet<string>;
   private frontier: MerkleFrontier | undefined;
   private readonly listeners = new Set<Listener>();
+  /** Set while appendBatch's transaction is open: notices wait for its commit. */
+  private deferredNotices: AppendResult[] | undefined;
   private readonly stmt: ReturnType<Journal['prepare']>;
   private readonly insertTransaction: ReturnType<Journal['makeInsertTransaction']>;
 
@@ -203,21 +205,23 @@ export class Journal {
    * backlog. All or nothing; returns once all are durable. Payments use append().
    */
   appendBatch(drafts: readonly RecordDraft[]): number {
-    let appended = 0;
+    const appended: AppendResult[] = [];
     const tx = this.db.transaction(() => {
-      for (const draft of drafts) {
-        this.append(draft);
-        appended++;
-      }
+      for (const draft of drafts) appended.push(this.append(draft));
     });
     const before = this.head;
+    // Listeners hear of records once they are durable: after the outer commit, never before a rollback.
+    this.deferredNotices = [];
     try {
       tx.immediate();
     } catch (err) {
       this.head = before;
       throw err instanceof JournalError ? err : asJournalError(err);
+    } finally {
+      this.deferredNotices = undefined;
     }
-    return appended;
+    for (const record of appended) this.notify(record);
+    return appended.length;
   }
 
   /** Appends a checkpoint committing to every record before it (Merkle root over seq 0 .. seq-1). */
@@ -339,7 +343,7 @@ export class Journal {
     const appended: AppendResult = { seq, hash: toHex(encoded.hash), text: encoded.text, record: encoded.record };
     this.commit(encoded, money, refOf, appended, sameTransaction);
     this.head = { seq, hash: encoded.hash, totals };
-    for (const listener of this.listeners) listener(appended);
+    if (!this.deferredNotices) this.notify(appended);
     return appended;
   }
 
@@ -355,6 +359,10 @@ export class Journal {
     } catch (err) {
       throw asJournalError(err);
     }
+  }
+
+  private notify(appended: AppendResult): void {
+    for (const listener of this.listeners) listener(appended);
   }
 
   private lookupPayment(seq: number): SignedRecord | undefined {
