@@ -194,3 +194,10 @@ export function toRanges(seqs: Iterable<number>): [number, number][] {
   }
   return ranges;
 }
+
+/** The seqs of inclusive ranges, in order: the inverse of toRanges. */
+export function expandRanges(ranges: readonly [number, number][]): number[] {
+  const seqs: number[] = [];
+  for (const [a, b] of ranges) for (let s = a; s <= b; s++) seqs.push(s);
+  return seqs;
+}

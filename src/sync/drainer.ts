@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { AckError, checkCloseAck, checkUploadAck, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
+import { AckError, checkCloseAck, checkUploadAck, expandRanges, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/journal/journal.js';
 import type { AcquirerClient } from './acquirer-client.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { SyncError } from './errors.js';
 import { Lease } from './lease.js';
-import { expandRanges, Outbox, type Batch, type SyncCounters } from './outbox.js';
+import { Outbox, type Batch, type SyncCounters } from './outbox.js';
 
 export interface DrainerOptions {
   journal: Journal;

@@ -4,7 +4,7 @@ import { toHex } from '../encoding/hex.js';
 import { sha256Hex } from '../crypto/sha256.js';
 import { KindTotalsBuilder } from '../protocol/kind-totals.js';
 import type { SignedRecord } from '../protocol/record.js';
-import { rangeCount, toRanges, type CloseAck, type UploadAck } from '../protocol/settlement.js';
+import { expandRanges, rangeCount, toRanges, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/journal/journal.js';
 import { migrateSync } from './schema.js';
 
@@ -154,7 +154,7 @@ export class Outbox {
   /** The exact bytes of a stored batch, rebuilt from the journal. */
   bodyOf(batch: Batch): string {
     const body =
-      batch.kind === 'upload' ? this.uploadBody(batch.id, expand(batch.seqs)) : this.closeBody(batch.id, batch.from!, batch.through!);
+      batch.kind === 'upload' ? this.uploadBody(batch.id, expandRanges(batch.seqs)) : this.closeBody(batch.id, batch.from!, batch.through!);
     if (sha256Hex(body) !== batch.bodySha256) throw new Error(`batch ${batch.id} can no longer be rebuilt byte for byte: the journal changed under it`);
     return body;
   }
@@ -271,11 +271,3 @@ function toBatch(row: BatchRow): Batch {
     attempts: row.attempts,
   };
 }
-
-function expand(ranges: readonly [number, number][]): number[] {
-  const seqs: number[] = [];
-  for (const [a, b] of ranges) for (let s = a; s <= b; s++) seqs.push(s);
-  return seqs;
-}
-
-export { expand as expandRanges };
