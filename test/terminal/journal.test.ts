@@ -11,6 +11,7 @@ import { exportJournal } from '../../src/terminal/journal/export.js';
 import { verifyExportFile } from '../../src/protocol/verify-export.js';
 import { cashPayment } from '../support/records.js';
 import { tempDir } from '../support/tmp.js';
+import { closeDay } from '../../src/terminal/reports/day-close.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -227,5 +228,29 @@ describe('journal bulk appends', () => {
     ]);
     expect(journal.append(cashPayment(300)).record.prev).toBe(toHex(journal.get(2)!.hash));
     journal.close();
+  });
+});
+
+describe('every record kind', () => {
+  it('writes each kind the format has and verifies them all from an export', async () => {
+    const dir = tempDir();
+    const journal = Journal.open(dir);
+    const paid = journal.append(cashPayment(900));
+    const voided = journal.append(cashPayment(400));
+    const reversed = journal.append(cashPayment(300));
+    journal.append({ kind: 'refund', body: { asset: 'CNY', amount: 100, of: paid.seq, reason: 'damaged' } });
+    journal.append({ kind: 'void', body: { asset: 'CNY', amount: 400, of: voided.seq, reason: 'keyed twice' } });
+    journal.append({ kind: 'reversal', body: { asset: 'CNY', amount: 300, of: reversed.seq, reason: 'no answer' } });
+    journal.append({ kind: 'clock_adjustment', body: { from: 1_763_880_000_000, to: 1_763_880_042_000, source: 'ntp' } });
+    journal.rotateKey();
+    journal.appendCheckpoint();
+    closeDay(journal, '2026-11-23');
+    const kinds = [...journal.records()].map((r) => (JSON.parse(r.text) as SignedRecord).kind);
+    expect(new Set(kinds)).toEqual(new Set(['genesis', 'payment', 'refund', 'void', 'reversal', 'clock_adjustment', 'key_rotation', 'checkpoint', 'day_close']));
+    expect(journal.totals).toEqual({ CNY: { n: 6, in: 1600, out: 800 } });
+    exportJournal(journal, join(dir, 'all.jsonl'));
+    journal.close();
+    const summary = await verifyExportFile(join(dir, 'all.jsonl'));
+    expect(summary).toMatchObject({ records: kinds.length, keyRotations: 1, checkpoints: 2 });
   });
 });
