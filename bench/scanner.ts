@@ -2,8 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { Scanner } from '../src/drivers/scanner/scanner.js';
 import { SimBus } from '../src/drivers/transport/sim-bus.js';
 import { SimHidBus } from '../src/drivers/transport/sim-hid-bus.js';
-import { classifyScan, type ScanClass } from '../src/terminal/codes/classify.js';
-import { defaultCodeTables } from '../src/terminal/codes/tables.js';
+import { classifyScan, type ScanClass } from '../src/terminal/scan-classification/classify.js';
+import { defaultCodeTables } from '../src/terminal/scan-classification/tables.js';
 import { ScannerTwin, type TwinScanOptions } from '../hw-sim/scanner/scanner-twin.js';
 import type { BenchModule, Metric } from './metric.js';
 

@@ -3,8 +3,8 @@
  * time and its own peak RSS. Usage: node settle-child.js DATA_DIR ACQUIRER_URL ACQUIRER_KEY_HEX
  */
 import { fromHex } from '../src/encoding/hex.js';
-import { AcquirerClient } from '../src/sync/acquirer-client.js';
-import { SettlementDrainer } from '../src/sync/drainer.js';
+import { AcquirerClient } from '../src/settlement/acquirer-client.js';
+import { SettlementDrainer } from '../src/settlement/drainer.js';
 import { Journal } from '../src/terminal/journal/journal.js';
 
 const [dataDir, url, key] = process.argv.slice(2);

@@ -1,15 +1,15 @@
 import { formatMoney } from '../protocol/assets.js';
-import { AcquirerClient } from '../sync/acquirer-client.js';
-import { SettlementDrainer } from '../sync/drainer.js';
-import { SyncError } from '../sync/errors.js';
-import { Outbox, type SyncCounters } from '../sync/outbox.js';
+import { AcquirerClient } from '../settlement/acquirer-client.js';
+import { SettlementDrainer } from '../settlement/drainer.js';
+import { SettlementError } from '../settlement/errors.js';
+import { Outbox, type SettlementCounters } from '../settlement/outbox.js';
 import { Journal } from '../terminal/journal/journal.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 import { openReadOnly } from './journal-commands.js';
 
 type Out = (line: string) => void;
 
-export function describeCounters(c: SyncCounters, out: Out): void {
+export function describeCounters(c: SettlementCounters, out: Out): void {
   if (c.unsettledCount === 0) out('  settlement: everything settled');
   for (const [asset, b] of Object.entries(c.unsettled)) out(`  unsettled ${asset}: ${b.count} records, net ${formatMoney(b.net, asset)}`);
   if (c.oldestUnsettledAgeMs !== null) out(`  oldest unsettled: record ${c.oldestUnsettledSeq}, ${Math.round(c.oldestUnsettledAgeMs / 60_000)} min old`);
@@ -20,8 +20,8 @@ export function describeCounters(c: SyncCounters, out: Out): void {
 export function statusCommand(options: { dataDir: string; json?: boolean; dead?: boolean }, out: Out): number {
   const journal = openReadOnly(options.dataDir);
   try {
-    const hasSync = journal.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sync_state'`).get() !== undefined;
-    const outbox = hasSync ? new Outbox(journal) : undefined;
+    const hasSettlement = journal.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sync_state'`).get() !== undefined;
+    const outbox = hasSettlement ? new Outbox(journal) : undefined;
     const counters = outbox?.counters();
     if (options.json) {
       out(JSON.stringify({ terminal: journal.terminalId, headSeq: journal.headSeq, headHash: journal.headHash, totals: journal.totals, sync: counters ?? null }));
@@ -50,7 +50,7 @@ export async function settleCommand(options: { dataDir: string; acquirer: string
     describeCounters(drainer.status().counters, out);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof SyncError) {
+    if (e instanceof SettlementError) {
       err(`settlement stopped (${e.code}): ${e.message}`);
       describeCounters(drainer.status().counters, err);
       return EXIT.failed;

@@ -20,7 +20,7 @@ export interface ReceiptContent {
   openDrawer?: boolean;
 }
 
-export interface ReceiptPrinter {
+export interface ReceiptOutput {
   /** Resolves once the whole receipt is printed (after any pause for paper or cover). */
   print(receipt: ReceiptContent): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { NfcReader } from '../../src/drivers/nfc/index.js';
 import type { NfcCard } from '../../src/drivers/nfc/index.js';
 import { toHex } from '../../src/encoding/hex.js';
 import type { ServeAddresses } from '../../hw-sim/serve/serve.js';
-import { ReceiptPrinter } from '../../src/drivers/printer/index.js';
+import { EscPosPrinter } from '../../src/drivers/printer/index.js';
 import { GENERIC_58_ZH } from '../../src/drivers/escpos/profiles.js';
 import { proveWallet } from '../drivers/nfc/wallet-session.js';
 
@@ -66,7 +66,7 @@ describe('hw-sim serve --pty', () => {
       }
 
       // The printer: posd's ESC/POS driver over the native binding prints onto the twin.
-      const printer = await ReceiptPrinter.open(`serial:${at.printer}?baud=19200`, {}, { profile: GENERIC_58_ZH });
+      const printer = await EscPosPrinter.open(`serial:${at.printer}?baud=19200`, {}, { profile: GENERIC_58_ZH });
       printer.start();
       try {
         const result = await printer.print({ blocks: [{ kind: 'text', text: '你好 over a pty' }, { kind: 'cut' }] }).done;

@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
-import { AcquirerClient } from '../../src/sync/acquirer-client.js';
-import { SettlementDrainer, type DrainerOptions } from '../../src/sync/drainer.js';
+import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
+import { SettlementDrainer, type DrainerOptions } from '../../src/settlement/drainer.js';
 import type { Journal } from '../../src/terminal/journal/journal.js';
 import { tempDir } from './tmp.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog, DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
 import { Counter, CounterError } from '../../src/terminal/counter/counter.js';
 import { Journal } from '../../src/terminal/journal/journal.js';
-import type { BeepName, Indicators, ReceiptContent, ReceiptPrinter } from '../../src/terminal/ports.js';
+import type { BeepName, Indicators, ReceiptContent, ReceiptOutput } from '../../src/terminal/ports.js';
 import type { SignedRecord } from '../../src/protocol/record.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -19,7 +19,7 @@ class FakeIndicators implements Indicators {
   }
 }
 
-class RecordingPrinter implements ReceiptPrinter {
+class RecordingPrinter implements ReceiptOutput {
   printed: ReceiptContent[] = [];
   fail = false;
   async print(receipt: ReceiptContent): Promise<void> {

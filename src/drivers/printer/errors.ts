@@ -10,7 +10,7 @@ export type PrinterErrorCode =
   /** The printer profile lacks what was asked (a drawer pulse without a kick-out connector). */
   | 'unsupported';
 
-/** A printer operation that did not complete; the job itself is kept (see ReceiptPrinter). */
+/** A printer operation that did not complete; the job itself is kept (see EscPosPrinter). */
 export class PrinterError extends CodedError<PrinterErrorCode> {
   override readonly name = 'PrinterError';
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { classifyScan, defaultCodeTables, type CodeTables, type ScanClass } from '../codes/index.js';
+import { classifyScan, defaultCodeTables, type CodeTables, type ScanClass } from '../scan-classification/index.js';
 import type { Journal } from '../journal/journal.js';
-import type { Indicators, ReceiptPrinter, ScanInput } from '../ports.js';
+import type { Indicators, ReceiptOutput, ScanInput } from '../ports.js';
 import { cashReceipt, type MerchantInfo } from '../receipts/cash-receipt.js';
 import type { Catalog } from './catalog.js';
 import { Sale, SaleError, type SaleLine } from './sale.js';
@@ -39,7 +39,7 @@ export interface CounterOptions {
   journal: Journal;
   catalog: Catalog;
   merchant: MerchantInfo;
-  printer?: ReceiptPrinter;
+  printer?: ReceiptOutput;
   indicators?: Indicators;
   codeTables?: CodeTables;
 }

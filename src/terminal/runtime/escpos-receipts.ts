@@ -1,6 +1,6 @@
 import type { Receipt, ReceiptBlock } from '../../drivers/escpos/receipt.js';
-import type { ReceiptPrinter as PrinterDevice } from '../../drivers/printer/index.js';
-import type { ReceiptContent, ReceiptPrinter } from '../ports.js';
+import type { EscPosPrinter as PrinterDevice } from '../../drivers/printer/index.js';
+import type { ReceiptContent, ReceiptOutput } from '../ports.js';
 
 /** Lays a printer-independent receipt out in the ESC/POS driver's document model. */
 export function receiptDocument(content: ReceiptContent): Receipt {
@@ -19,7 +19,7 @@ export function receiptDocument(content: ReceiptContent): Receipt {
 }
 
 /** The terminal's printer port on the ESC/POS driver: resolves once the receipt is on paper (reprinted whole if interrupted). */
-export function escposReceiptPrinter(device: PrinterDevice): ReceiptPrinter {
+export function escposReceiptPrinter(device: PrinterDevice): ReceiptOutput {
   return {
     async print(content: ReceiptContent): Promise<void> {
       await device.print(receiptDocument(content)).done;

@@ -2,16 +2,16 @@ import { EventEmitter } from 'node:events';
 import { fromHex } from '../../encoding/hex.js';
 import type { CounterGpio, GpioEnvironment } from '../../drivers/gpio/index.js';
 import type { NfcReader } from '../../drivers/nfc/index.js';
-import type { ReceiptPrinter as PrinterDevice } from '../../drivers/printer/index.js';
+import type { EscPosPrinter as PrinterDevice } from '../../drivers/printer/index.js';
 import type { Scanner } from '../../drivers/scanner/index.js';
 import type { LinkEnvironment } from '../../drivers/transport/open-link.js';
-import { AcquirerClient } from '../../sync/acquirer-client.js';
-import { SettlementDrainer, type SyncStatus } from '../../sync/drainer.js';
+import { AcquirerClient } from '../../settlement/acquirer-client.js';
+import { SettlementDrainer, type SettlementStatus } from '../../settlement/drainer.js';
 import type { PosdConfig } from '../config/config.js';
 import { Catalog, DEMO_PRODUCTS, type Product } from '../counter/catalog.js';
 import { Counter } from '../counter/counter.js';
 import { Journal } from '../journal/journal.js';
-import type { Indicators, ReceiptPrinter } from '../ports.js';
+import type { Indicators, ReceiptOutput } from '../ports.js';
 import { gpioIndicators } from './gpio-indicators.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -35,7 +35,7 @@ export interface RuntimeStatus {
   terminal: string;
   headSeq: number;
   devices: DeviceStatus;
-  sync: SyncStatus | null;
+  sync: SettlementStatus | null;
 }
 
 interface RuntimeEvents {
@@ -86,15 +86,15 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     }
     const indicators: Indicators | undefined = gpio ? gpioIndicators(gpio) : undefined;
     let printerDevice: PrinterDevice | undefined;
-    let printer: ReceiptPrinter | undefined;
+    let printer: ReceiptOutput | undefined;
     if (config.devices.printer) {
-      const [{ ReceiptPrinter }, { profileById, GENERIC_58_ZH }, { escposReceiptPrinter }] = await Promise.all([
+      const [{ EscPosPrinter }, { profileById, GENERIC_58_ZH }, { escposReceiptPrinter }] = await Promise.all([
         import('../../drivers/printer/index.js'),
         import('../../drivers/escpos/profiles.js'),
         import('./escpos-receipts.js'),
       ]);
       const profile = config.devices.printer.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH;
-      printerDevice = await ReceiptPrinter.open(config.devices.printer.uri, env, { profile });
+      printerDevice = await EscPosPrinter.open(config.devices.printer.uri, env, { profile });
       printer = escposReceiptPrinter(printerDevice);
     }
     const counter = new Counter({

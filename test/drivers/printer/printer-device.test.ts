@@ -4,7 +4,7 @@ import { renderReceiptBytes } from '../../../src/drivers/escpos/layout.js';
 import { GENERIC_58_ZH, GENERIC_80, GENERIC_80_ZH, type PrinterProfile } from '../../../src/drivers/escpos/profiles.js';
 import type { Receipt } from '../../../src/drivers/escpos/receipt.js';
 import { PrinterError } from '../../../src/drivers/printer/errors.js';
-import type { PrintJob } from '../../../src/drivers/printer/receipt-printer.js';
+import type { PrintJob } from '../../../src/drivers/printer/escpos-printer.js';
 import { renderEscPos } from '../../../hw-sim/printer/render.js';
 import { until } from '../../support/wait.js';
 import { LATIN_RECEIPT, NOODLE_LINES, NOODLE_RECEIPT } from './fixtures.js';
@@ -46,7 +46,7 @@ function expectOnlyChanges(rig: SimRig): void {
   keys.slice(1).forEach((key, i) => expect(key).not.toBe(keys[i]));
 }
 
-describe('ReceiptPrinter against the twin (in-process)', () => {
+describe('EscPosPrinter against the twin (in-process)', () => {
   it('prints a receipt and confirms it through the completion fence', async () => {
     const rig = await open(GENERIC_58_ZH);
     expect(linesOf(NOODLE_RECEIPT, GENERIC_58_ZH)).toEqual(NOODLE_LINES);

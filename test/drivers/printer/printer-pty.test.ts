@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERIC_58_ZH } from '../../../src/drivers/escpos/profiles.js';
-import { ReceiptPrinter } from '../../../src/drivers/printer/receipt-printer.js';
+import { EscPosPrinter } from '../../../src/drivers/printer/escpos-printer.js';
 import { EscPosPrinterTwin } from '../../../hw-sim/printer/printer-twin.js';
 import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
 import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 const BANNER = '      *** REPRINT 重印 ***';
 
-describe('ReceiptPrinter over a real pseudo-terminal (native serialport binding)', () => {
+describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)', () => {
   it('prints, reprints after paper out, and survives the printer vanishing mid-job', async () => {
     const pair = await PtyPair.create('printer');
     cleanups.push(() => pair.close());
@@ -24,7 +24,7 @@ describe('ReceiptPrinter over a real pseudo-terminal (native serialport binding)
     await wire.open();
     cleanups.push(() => wire.close());
 
-    const printer = await ReceiptPrinter.open(`serial:${pair.hostPath}?baud=19200`, { reopen: { minMs: 10, maxMs: 50 } }, { profile: GENERIC_58_ZH, ...FAST });
+    const printer = await EscPosPrinter.open(`serial:${pair.hostPath}?baud=19200`, { reopen: { minMs: 10, maxMs: 50 } }, { profile: GENERIC_58_ZH, ...FAST });
     cleanups.push(() => printer.stop());
     const r = record(printer);
     printer.start();

@@ -1,6 +1,6 @@
 import type { PrinterProfile } from '../../../src/drivers/escpos/profiles.js';
 import type { PrinterStatus } from '../../../src/drivers/printer/printer-state.js';
-import { ReceiptPrinter, type JobEvent, type ReceiptPrinterOptions } from '../../../src/drivers/printer/receipt-printer.js';
+import { EscPosPrinter, type JobEvent, type EscPosPrinterOptions } from '../../../src/drivers/printer/escpos-printer.js';
 import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { EscPosPrinterTwin, type PrinterTwinOptions } from '../../../hw-sim/printer/printer-twin.js';
 
@@ -8,7 +8,7 @@ import { EscPosPrinterTwin, type PrinterTwinOptions } from '../../../hw-sim/prin
  * Short timings so fault and recovery paths run quickly; none of them is asserted on. The status
  * timeout stays generous so a loaded CI machine does not make the printer look unresponsive.
  */
-export const FAST: Omit<ReceiptPrinterOptions, 'profile'> = {
+export const FAST: Omit<EscPosPrinterOptions, 'profile'> = {
   statusTimeoutMs: 1000,
   pollIntervalMs: 15,
   idlePollMs: 40,
@@ -23,7 +23,7 @@ export interface Recorder {
   states(): string[];
 }
 
-export function record(printer: ReceiptPrinter): Recorder {
+export function record(printer: EscPosPrinter): Recorder {
   const r: Recorder = {
     statuses: [],
     jobs: [],
@@ -35,16 +35,16 @@ export function record(printer: ReceiptPrinter): Recorder {
 }
 
 export interface SimRig extends Recorder {
-  printer: ReceiptPrinter;
+  printer: EscPosPrinter;
   twin: EscPosPrinterTwin;
   bus: SimBus;
   close(): Promise<void>;
 }
 
-/** A real ReceiptPrinter over an in-process serial link (SimBus) to the printer twin. */
+/** A real EscPosPrinter over an in-process serial link (SimBus) to the printer twin. */
 export async function simRig(
   profile: PrinterProfile,
-  options: { twin?: PrinterTwinOptions; printer?: Partial<ReceiptPrinterOptions>; wireTiming?: boolean; baud?: number } = {},
+  options: { twin?: PrinterTwinOptions; printer?: Partial<EscPosPrinterOptions>; wireTiming?: boolean; baud?: number } = {},
 ): Promise<SimRig> {
   const twin = new EscPosPrinterTwin({
     dotsPerLine: profile.dotsPerLine,
@@ -53,7 +53,7 @@ export async function simRig(
   });
   const bus = new SimBus();
   bus.register('printer', twin, { wireTiming: options.wireTiming ?? false });
-  const printer = await ReceiptPrinter.open(
+  const printer = await EscPosPrinter.open(
     `sim:printer?baud=${options.baud ?? 115200}`,
     { simBus: bus, reopen: { minMs: 5, maxMs: 20 } },
     { profile, ...FAST, ...options.printer },

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERIC_58_ZH } from '../../../src/drivers/escpos/profiles.js';
 import { PrinterError } from '../../../src/drivers/printer/errors.js';
-import { ReceiptPrinter } from '../../../src/drivers/printer/receipt-printer.js';
+import { EscPosPrinter } from '../../../src/drivers/printer/escpos-printer.js';
 import type { ByteLink, LinkEvents, LinkState } from '../../../src/drivers/transport/link.js';
 import { until } from '../../support/wait.js';
 import { NOODLE_RECEIPT } from './fixtures.js';
@@ -46,13 +46,13 @@ class StallingLink extends EventEmitter<LinkEvents> implements ByteLink {
   }
 }
 
-const printers: ReceiptPrinter[] = [];
+const printers: EscPosPrinter[] = [];
 afterEach(async () => {
   while (printers.length) await printers.pop()!.stop();
 });
 
-function printerOn(link: StallingLink, statusTimeoutMs = 80, jobTimeoutMs = 150): ReceiptPrinter {
-  const printer = new ReceiptPrinter(link, { profile: GENERIC_58_ZH, ...FAST, statusTimeoutMs, jobTimeoutMs });
+function printerOn(link: StallingLink, statusTimeoutMs = 80, jobTimeoutMs = 150): EscPosPrinter {
+  const printer = new EscPosPrinter(link, { profile: GENERIC_58_ZH, ...FAST, statusTimeoutMs, jobTimeoutMs });
   printers.push(printer);
   printer.start();
   return printer;

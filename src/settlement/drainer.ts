@@ -4,9 +4,9 @@ import { AckError, checkCloseAck, checkUploadAck, expandRanges, verifyAckSignatu
 import type { Journal } from '../terminal/journal/journal.js';
 import type { AcquirerClient } from './acquirer-client.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-import { SyncError } from './errors.js';
+import { SettlementError } from './errors.js';
 import { Lease } from './lease.js';
-import { Outbox, type Batch, type SyncCounters } from './outbox.js';
+import { Outbox, type Batch, type SettlementCounters } from './outbox.js';
 
 export interface DrainerOptions {
   journal: Journal;
@@ -25,9 +25,9 @@ export interface DrainerOptions {
 
 export type DrainState = 'idle' | 'draining' | 'waiting' | 'stopped';
 
-export interface SyncStatus {
+export interface SettlementStatus {
   state: DrainState;
-  counters: SyncCounters;
+  counters: SettlementCounters;
   consecutiveFailures: number;
   lastError?: { code: string; message: string; at: number };
   nextAttemptAt?: number;
@@ -43,7 +43,7 @@ export interface DrainReport {
 }
 
 interface DrainerEvents {
-  status: [SyncStatus];
+  status: [SettlementStatus];
   settled: [CloseAck];
   deadLetter: [{ seq: number; code: string; message: string }];
 }
@@ -64,7 +64,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
   private mutex: Promise<unknown> = Promise.resolve();
   private state: DrainState = 'idle';
   private failures = 0;
-  private lastError: SyncStatus['lastError'];
+  private lastError: SettlementStatus['lastError'];
   private nextAttemptAt: number | undefined;
   private lastSettledAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -82,7 +82,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     this.lease = new Lease(options.journal.db, `${process.pid}:${randomUUID()}`, options.leaseMs ?? 30_000);
   }
 
-  status(): SyncStatus {
+  status(): SettlementStatus {
     return {
       state: this.state,
       counters: this.outbox.counters(),
@@ -106,7 +106,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
       try {
         return await this.drainOnce();
       } catch (err) {
-        if (!(err instanceof SyncError) || !err.retryable || attempt + 1 >= maxAttempts) throw err;
+        if (!(err instanceof SettlementError) || !err.retryable || attempt + 1 >= maxAttempts) throw err;
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.backoff, this.random)));
       }
     }
@@ -144,7 +144,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
       await this.drainOnce();
       this.schedule(this.options.idleCheckMs ?? 60_000);
     } catch (err) {
-      const retryable = err instanceof SyncError ? err.retryable : true;
+      const retryable = err instanceof SettlementError ? err.retryable : true;
       const delay = backoffDelay(this.failures, this.backoff, this.random);
       this.schedule(retryable ? delay : this.backoff.maxMs);
       this.setState('waiting');
@@ -153,7 +153,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
 
   private async pass(): Promise<DrainReport> {
     const report: DrainReport = { uploadBatches: 0, recordsAccepted: 0, recordsRejected: 0, closes: 0, settledThrough: this.outbox.settledThrough };
-    if (!this.lease.acquire()) throw this.fail(new SyncError('busy', 'another process is draining this outbox'));
+    if (!this.lease.acquire()) throw this.fail(new SettlementError('busy', 'another process is draining this outbox'));
     this.setState('draining');
     try {
       let closesThisPass = 0;
@@ -178,14 +178,14 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
           bound = this.journal.appendCheckpoint().seq;
           continue;
         }
-        if (++closesThisPass > 4) throw new SyncError('unbalanced', 'settlement did not balance after itemised uploads');
+        if (++closesThisPass > 4) throw new SettlementError('unbalanced', 'settlement did not balance after itemised uploads');
         const close = this.outbox.createCloseBatch(plan.from, plan.through);
         const ackSeq = await this.send(close.batch, close.body, report);
         // Carry the settlement ack itself along, unless payments arrived meanwhile (next pass).
         if (ackSeq !== undefined && !this.outbox.hasFinancialBetween(bound, ackSeq)) bound = ackSeq;
       }
     } catch (err) {
-      throw this.fail(err instanceof SyncError ? err : new SyncError('server_error', (err as Error).message, { cause: err }));
+      throw this.fail(err instanceof SettlementError ? err : new SettlementError('server_error', (err as Error).message, { cause: err }));
     } finally {
       this.lease.release();
     }
@@ -204,7 +204,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
       reply = await this.options.client.post(path, body);
       verifyAckSignature(reply, this.options.acquirerPublicKey);
     } catch (err) {
-      const error = err instanceof AckError ? new SyncError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err }) : err;
+      const error = err instanceof AckError ? new SettlementError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err }) : err;
       this.outbox.noteFailure(batch, (error as Error).message);
       throw error;
     }
@@ -214,7 +214,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     } catch (err) {
       if (!(err instanceof AckError)) throw err;
       this.outbox.noteFailure(batch, err.message);
-      throw new SyncError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err });
+      throw new SettlementError('bad_ack', `acknowledgement refused: ${err.message}`, { cause: err });
     }
     return undefined;
   }
@@ -265,10 +265,10 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
       return undefined;
     }
     this.outbox.applyUnbalancedClose(batch, ack, []);
-    throw new SyncError('unbalanced', `settlement through ${batch.through} does not balance: ${ack.problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`);
+    throw new SettlementError('unbalanced', `settlement through ${batch.through} does not balance: ${ack.problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`);
   }
 
-  private fail(error: SyncError): SyncError {
+  private fail(error: SettlementError): SettlementError {
     this.failures++;
     this.lastError = { code: error.code, message: error.message, at: Date.now() };
     this.setState(this.running ? 'waiting' : 'idle');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/terminal/journal/journal.js';
-import { SyncError } from '../../src/sync/errors.js';
-import { AcquirerClient } from '../../src/sync/acquirer-client.js';
+import { SettlementError } from '../../src/settlement/errors.js';
+import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
 import type { UploadAck } from '../../src/protocol/settlement.js';
 import { cashPayment, walletPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
@@ -175,8 +175,8 @@ describe('store-and-forward settlement', () => {
     const drainer = drainerFor(journal, sim);
     await sim.setFault({ mode: 'refuse' });
     const err = await drainer.drainOnce().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SyncError);
-    expect((err as SyncError).retryable).toBe(true);
+    expect(err).toBeInstanceOf(SettlementError);
+    expect((err as SettlementError).retryable).toBe(true);
     const open = drainer.outbox.openBatch()!;
     await sim.setFault(undefined);
     await drainer.drainOnce();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/sync/backoff.js';
-import { Lease } from '../../src/sync/lease.js';
-import { migrateSync } from '../../src/sync/schema.js';
+import { backoffDelay } from '../../src/settlement/backoff.js';
+import { Lease } from '../../src/settlement/lease.js';
+import { migrateSettlement } from '../../src/settlement/schema.js';
 import { Journal } from '../../src/terminal/journal/journal.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
@@ -29,7 +29,7 @@ describe('backoff', () => {
 describe('one drainer at a time', () => {
   it('a lease is exclusive while its holder lives and renews, and free once it expires or its process is gone', () => {
     const journal = Journal.open(tempDir());
-    migrateSync(journal.db);
+    migrateSettlement(journal.db);
     const mine = new Lease(journal.db, `${process.pid}:a`, 1000);
     const other = new Lease(journal.db, `${process.pid}:b`, 1000);
     expect(mine.acquire(10_000)).toBe(true);

@@ -1,5 +1,5 @@
 import { CodedError } from '../errors/coded-error.js';
-export type SyncErrorCode =
+export type SettlementErrorCode =
   /** The acquirer could not be reached or the connection broke: retry the same batch. */
   | 'unreachable'
   | 'timeout'
@@ -13,8 +13,8 @@ export type SyncErrorCode =
   | 'unbalanced'
   | 'busy';
 
-export class SyncError extends CodedError<SyncErrorCode> {
-  override readonly name = 'SyncError';
+export class SettlementError extends CodedError<SettlementErrorCode> {
+  override readonly name = 'SettlementError';
 
   get retryable(): boolean {
     return !(this.code === 'rejected' || this.code === 'idempotency_conflict');

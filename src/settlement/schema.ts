@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
  * the state it changes are written in one transaction. None of it is a source of truth: it is
  * the outbox view of the journal plus the acquirer's answers.
  */
-export function migrateSync(db: Database.Database): void {
+export function migrateSettlement(db: Database.Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS sync_batches (
       id TEXT PRIMARY KEY,

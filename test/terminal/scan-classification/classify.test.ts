@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { classifyScan, type ScanClass } from '../../../src/terminal/codes/classify.js';
-import { gtinCheckDigit } from '../../../src/terminal/codes/gtin.js';
-import { maskPaymentCode, SensitiveCode } from '../../../src/terminal/codes/sensitive.js';
-import { CodeTableError, defaultCodeTables, validateCodeTables, type CodeTables } from '../../../src/terminal/codes/tables.js';
+import { classifyScan, type ScanClass } from '../../../src/terminal/scan-classification/classify.js';
+import { gtinCheckDigit } from '../../../src/terminal/scan-classification/gtin.js';
+import { maskPaymentCode, SensitiveCode } from '../../../src/terminal/scan-classification/sensitive.js';
+import { CodeTableError, defaultCodeTables, validateCodeTables, type CodeTables } from '../../../src/terminal/scan-classification/tables.js';
 import { ascii, b64, cat, tlv } from './tlv-build.js';
 
 const T = defaultCodeTables;

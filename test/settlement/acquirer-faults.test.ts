@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_MODES } from '../../hw-sim/acquirer/faults.js';
 import { Journal } from '../../src/terminal/journal/journal.js';
-import { SyncError } from '../../src/sync/errors.js';
+import { SettlementError } from '../../src/settlement/errors.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { expectSettledExactlyOnce } from '../support/settlement-checks.js';
@@ -18,9 +18,9 @@ describe('acquirer faults', () => {
     const failures: string[] = [];
     for (let i = 0; i < 3; i++) {
       const err = await drainer.drainOnce().catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(SyncError);
-      expect((err as SyncError).retryable).toBe(true);
-      failures.push((err as SyncError).code);
+      expect(err).toBeInstanceOf(SettlementError);
+      expect((err as SettlementError).retryable).toBe(true);
+      failures.push((err as SettlementError).code);
       journal.append(cashPayment(1000 + i));
     }
     expect(drainer.status().counters.settledThrough).toBe(-1);

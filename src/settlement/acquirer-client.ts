@@ -1,5 +1,5 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { SyncError } from './errors.js';
+import { SettlementError } from './errors.js';
 
 export interface AcquirerClientOptions {
   /** Whole-request deadline. */
@@ -8,7 +8,7 @@ export interface AcquirerClientOptions {
 }
 
 /**
- * HTTP to the acquirer. Every failure is a SyncError; a failed request destroys its socket, so
+ * HTTP to the acquirer. Every failure is a SettlementError; a failed request destroys its socket, so
  * a flapping network never leaves the client wedged on a dead keep-alive connection.
  */
 export class AcquirerClient {
@@ -39,12 +39,12 @@ export class AcquirerClient {
         },
         (res) => this.readResponse(res, req.destroy.bind(req)).then(resolve, reject),
       );
-      const deadline = setTimeout(() => req.destroy(new SyncError('timeout', `no answer from ${url.origin} within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const deadline = setTimeout(() => req.destroy(new SettlementError('timeout', `no answer from ${url.origin} within ${this.timeoutMs} ms`)), this.timeoutMs);
       req.on('close', () => clearTimeout(deadline));
       req.on('error', (err: Error & { code?: string }) => {
         clearTimeout(deadline);
-        if (err instanceof SyncError) return reject(err);
-        reject(new SyncError('unreachable', `${url.origin}: ${err.code ?? err.message}`, { cause: err }));
+        if (err instanceof SettlementError) return reject(err);
+        reject(new SettlementError('unreachable', `${url.origin}: ${err.code ?? err.message}`, { cause: err }));
       });
       req.end(body);
     });
@@ -62,28 +62,28 @@ export class AcquirerClient {
         size += chunk.length;
         if (size > this.maxResponseBytes) {
           destroy();
-          reject(new SyncError('malformed_response', `response larger than ${this.maxResponseBytes} bytes`));
+          reject(new SettlementError('malformed_response', `response larger than ${this.maxResponseBytes} bytes`));
           return;
         }
         chunks.push(chunk);
       });
-      res.on('error', (err) => reject(new SyncError('unreachable', `response broke off: ${err.message}`, { cause: err })));
-      res.on('aborted', () => reject(new SyncError('unreachable', 'response broke off')));
+      res.on('error', (err) => reject(new SettlementError('unreachable', `response broke off: ${err.message}`, { cause: err })));
+      res.on('aborted', () => reject(new SettlementError('unreachable', 'response broke off')));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let json: unknown;
         try {
           json = JSON.parse(text);
         } catch {
-          if (!res.complete) return reject(new SyncError('unreachable', 'response broke off'));
-          return reject(new SyncError(res.statusCode && res.statusCode >= 500 ? 'server_error' : 'malformed_response', `HTTP ${res.statusCode}: the body is not JSON`));
+          if (!res.complete) return reject(new SettlementError('unreachable', 'response broke off'));
+          return reject(new SettlementError(res.statusCode && res.statusCode >= 500 ? 'server_error' : 'malformed_response', `HTTP ${res.statusCode}: the body is not JSON`));
         }
         const status = res.statusCode ?? 0;
         if (status === 200) return resolve(json);
         const error = (json as { error?: string; message?: string }) ?? {};
-        if (status >= 500) return reject(new SyncError('server_error', `HTTP ${status}: ${error.message ?? ''}`));
-        if (status === 409) return reject(new SyncError('idempotency_conflict', `HTTP 409: ${error.message ?? ''}`));
-        reject(new SyncError('rejected', `HTTP ${status} ${error.error ?? ''}: ${error.message ?? ''}`));
+        if (status >= 500) return reject(new SettlementError('server_error', `HTTP ${status}: ${error.message ?? ''}`));
+        if (status === 409) return reject(new SettlementError('idempotency_conflict', `HTTP 409: ${error.message ?? ''}`));
+        reject(new SettlementError('rejected', `HTTP ${status} ${error.error ?? ''}: ${error.message ?? ''}`));
       });
     });
   }

@@ -12,7 +12,7 @@ import { isBlocking, sameConditions, stateOf, type PrinterState, type PrinterSta
 import { StatusChannel } from './status-channel.js';
 import { Wakeup } from './wakeup.js';
 
-export interface ReceiptPrinterOptions {
+export interface EscPosPrinterOptions {
   profile: PrinterProfile;
   /** How long a DLE EOT query may go unanswered (default 1000 ms). */
   statusTimeoutMs?: number;
@@ -84,7 +84,7 @@ export interface PrinterStats {
   strayFenceReplies: number;
 }
 
-export interface ReceiptPrinterEvents {
+export interface EscPosPrinterEvents {
   /** Only on change of state or of any reported condition. */
   status: [status: PrinterStatus];
   job: [event: JobEvent];
@@ -124,9 +124,9 @@ function delay(ms: number): Promise<void> {
  * the job with a GS r 1 fence whose reply says the job left the buffer. A job cut short by a fault
  * or an unplug stays at the head of the queue and is printed again WHOLE, under a reprint banner.
  */
-export class ReceiptPrinter extends EventEmitter<ReceiptPrinterEvents> {
+export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
   readonly profile: PrinterProfile;
-  private readonly options: Required<Omit<ReceiptPrinterOptions, 'profile' | 'reprintBanner' | 'unencodable'>> & {
+  private readonly options: Required<Omit<EscPosPrinterOptions, 'profile' | 'reprintBanner' | 'unencodable'>> & {
     reprintBanner: string;
     unencodable: UnencodablePolicy;
   };
@@ -151,14 +151,14 @@ export class ReceiptPrinter extends EventEmitter<ReceiptPrinterEvents> {
   private readonly counters: PrinterStats = { jobsDone: 0, reprints: 0, statusTimeouts: 0, noiseBytes: 0, strayFenceReplies: 0 };
 
   /** Makes the link the URI names (not started): `serial:/dev/serial/by-id/...?baud=19200`, `sim:printer`. */
-  static async open(uri: string, env: LinkEnvironment, options: ReceiptPrinterOptions): Promise<ReceiptPrinter> {
+  static async open(uri: string, env: LinkEnvironment, options: EscPosPrinterOptions): Promise<EscPosPrinter> {
     const link = await openLink(uri, env, options.profile.defaultBaudRate);
-    return new ReceiptPrinter(link, options);
+    return new EscPosPrinter(link, options);
   }
 
   constructor(
     readonly link: ByteLink,
-    options: ReceiptPrinterOptions,
+    options: EscPosPrinterOptions,
   ) {
     super();
     this.profile = options.profile;

@@ -6,7 +6,7 @@ import { KindTotalsBuilder } from '../protocol/kind-totals.js';
 import type { SignedRecord } from '../protocol/record.js';
 import { expandRanges, rangeCount, toRanges, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/journal/journal.js';
-import { migrateSync } from './schema.js';
+import { migrateSettlement } from './schema.js';
 
 export interface Batch {
   id: string;
@@ -27,7 +27,7 @@ export interface AssetBacklog {
   net: number;
 }
 
-export interface SyncCounters {
+export interface SettlementCounters {
   /** Financial records not yet settled (dead letters excluded), per asset. */
   unsettled: Record<string, AssetBacklog>;
   unsettledCount: number;
@@ -60,11 +60,11 @@ const PRIORITY_KINDS = `kind IN ('reversal', 'key_rotation')`;
 export class Outbox {
   private readonly stmt;
   private floor = 0;
-  private countersCache: { at: number; value: SyncCounters } | undefined;
+  private countersCache: { at: number; value: SettlementCounters } | undefined;
 
   constructor(private readonly journal: Journal) {
     const db = journal.db;
-    if (!db.readonly) migrateSync(db);
+    if (!db.readonly) migrateSettlement(db);
     this.stmt = {
       open: db.prepare(`SELECT id, kind, seqs, from_seq, through, body_sha256, attempts FROM sync_batches WHERE state = 'open'`),
       priority: db
@@ -202,7 +202,7 @@ export class Outbox {
     this.countersCache = undefined;
   }
 
-  counters(now = Date.now()): SyncCounters {
+  counters(now = Date.now()): SettlementCounters {
     if (this.countersCache && this.countersCache.at === this.journal.headSeq) return this.withAge(this.countersCache.value, now);
     const settled = this.settledThrough;
     const unsettled: Record<string, AssetBacklog> = {};
@@ -213,7 +213,7 @@ export class Outbox {
       unsettledCount += row.count;
       oldest = oldest === null ? row.oldest : Math.min(oldest, row.oldest);
     }
-    const value: SyncCounters = {
+    const value: SettlementCounters = {
       unsettled,
       unsettledCount,
       oldestUnsettledAgeMs: null,
@@ -230,7 +230,7 @@ export class Outbox {
     return this.stmt.dead.all() as { seq: number; reason: string }[];
   }
 
-  private withAge(value: SyncCounters, now: number): SyncCounters {
+  private withAge(value: SettlementCounters, now: number): SettlementCounters {
     if (value.oldestUnsettledSeq === null) return value;
     const text = this.stmt.record.get(value.oldestUnsettledSeq) as string;
     const wall = (JSON.parse(text) as SignedRecord).time.wall;
