@@ -1,4 +1,4 @@
-import { readTlv, TlvError, type Tlv } from './ber-tlv.js';
+import { readTlv, TlvError, type Tlv } from '../../encoding/ber-tlv.js';
 
 /**
  * EMV consumer-presented QR (EMVCo QR Code Specification for Payment Systems, Consumer-

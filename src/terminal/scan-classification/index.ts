@@ -2,6 +2,5 @@ export { classifyScan, type ScanClass, type ScanHints, type UnknownReason } from
 export { defaultCodeTables, validateCodeTables, CodeTableError, type CodeTables, type PaymentCodeRule, type CodeTableErrorCode } from './tables.js';
 export { maskPaymentCode, SensitiveCode } from './sensitive.js';
 export { gtinCheckDigit, checkGtin, type ProductSymbology } from './gtin.js';
-export { readTlv, TlvError, type Tlv, type TlvErrorCode } from './ber-tlv.js';
 export { parseEmvCpm, decodeStrictBase64, EMV_CPM_PREFIX, type EmvCpmApplication, type EmvCpmParse } from './emv-cpm.js';
 export { checkOfflineQr, OFFLINE_QR_PREFIX, type OfflineQrShape } from './offline-qr.js';

@@ -1,7 +1,10 @@
+import { CodedError } from '../errors/coded-error.js';
+
 /**
- * A small BER-TLV reader (ISO/IEC 8825-1 as EMV uses it): tags of up to 3 bytes, definite
- * lengths of up to 3 length bytes, constructed values read as nested lists. Pure and strict:
- * every byte must belong to an object, and anything malformed is a TlvError.
+ * The one BER-TLV reader (ISO/IEC 8825-1 as EMV and ISO/IEC 7816-4 use it): tags of up to 3
+ * bytes, definite lengths of up to 3 length bytes, constructed values read as nested lists.
+ * Pure and strict: every byte must belong to an object (or, where ISO 7816-4 allows it, be
+ * 00/FF padding between objects), and anything malformed is a TlvError.
  */
 export interface Tlv {
   /** The tag's bytes as one number: 0x85, 0x61, 0x9F24. */
@@ -14,26 +17,52 @@ export interface Tlv {
 
 export type TlvErrorCode = 'truncated_tag' | 'long_tag' | 'truncated_length' | 'bad_length' | 'truncated_value' | 'too_deep';
 
-export class TlvError extends Error {
+export class TlvError extends CodedError<TlvErrorCode> {
   override readonly name = 'TlvError';
   constructor(
-    readonly code: TlvErrorCode,
+    code: TlvErrorCode,
     readonly offset: number,
     message: string,
   ) {
-    super(`${message} at byte ${offset}`);
+    super(code, `${message} at byte ${offset}`);
   }
 }
 
-export function readTlv(bytes: Uint8Array, maxDepth = 4): Tlv[] {
-  return readList(bytes, 0, bytes.length, maxDepth);
+export interface TlvReadOptions {
+  /** How deep constructed objects may nest (default 4). */
+  maxDepth?: number;
+  /** Read constructed values as children (default true); false leaves `children` undefined. */
+  nested?: boolean;
+  /** Skip 00 and FF bytes between objects, as ISO/IEC 7816-4 allows (default false, as EMV). */
+  padding?: boolean;
 }
 
-function readList(bytes: Uint8Array, start: number, end: number, depthLeft: number): Tlv[] {
+export function readTlv(bytes: Uint8Array, options: number | TlvReadOptions = {}): Tlv[] {
+  const o = typeof options === 'number' ? { maxDepth: options } : options;
+  return readList(bytes, 0, bytes.length, o.maxDepth ?? 4, o.nested ?? true, o.padding ?? false);
+}
+
+/** Finds a value by tag path through constructed objects, e.g. findTlv(fci, 0x6f, 0xa5, 0xdf20). Padding is allowed. */
+export function findTlv(bytes: Uint8Array, ...path: number[]): Uint8Array | undefined {
+  let level = bytes;
+  for (let i = 0; i < path.length; i++) {
+    const hit = readTlv(level, { nested: false, padding: true }).find((t) => t.tag === path[i]);
+    if (!hit) return undefined;
+    if (i < path.length - 1 && !hit.constructed) return undefined;
+    level = hit.value;
+  }
+  return level;
+}
+
+function readList(bytes: Uint8Array, start: number, end: number, depthLeft: number, nested: boolean, padding: boolean): Tlv[] {
   const out: Tlv[] = [];
   let at = start;
   while (at < end) {
     const first = bytes[at]!;
+    if (padding && (first === 0x00 || first === 0xff)) {
+      at++;
+      continue;
+    }
     let tag = first;
     let next = at + 1;
     if ((first & 0x1f) === 0x1f) {
@@ -61,9 +90,9 @@ function readList(bytes: Uint8Array, start: number, end: number, depthLeft: numb
     const constructed = (first & 0x20) !== 0;
     const value = bytes.subarray(next, next + length);
     let children: Tlv[] | undefined;
-    if (constructed) {
+    if (constructed && nested) {
       if (depthLeft <= 0) throw new TlvError('too_deep', at, 'templates nested too deep');
-      children = readList(bytes, next, next + length, depthLeft - 1);
+      children = readList(bytes, next, next + length, depthLeft - 1, nested, padding);
     }
     out.push({ tag, constructed, value, children });
     at = next + length;

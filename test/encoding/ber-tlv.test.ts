@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTlv, TlvError } from '../../../src/terminal/scan-classification/ber-tlv.js';
+import { readTlv, TlvError } from '../../src/encoding/ber-tlv.js';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
