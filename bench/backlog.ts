@@ -1,5 +1,5 @@
 import type { RecordDraft } from '../src/protocol/record.js';
-import type { Journal } from '../src/terminal/journal/journal.js';
+import type { Journal } from '../src/terminal/ledger/journal.js';
 
 /** Fills a journal with `count` payments (and some refunds) in bulk transactions: one fsync per chunk. */
 export function buildBacklog(journal: Journal, count: number, log: (line: string) => void): void {

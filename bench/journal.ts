@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Signer } from '../src/crypto/ed25519.js';
-import { Journal } from '../src/terminal/journal/journal.js';
+import { Journal } from '../src/terminal/ledger/journal.js';
 import type { BenchModule, Metric } from './metric.js';
 import { median, percentile } from './stats.js';
 

@@ -5,7 +5,7 @@
 import { fromHex } from '../src/encoding/hex.js';
 import { AcquirerClient } from '../src/settlement/acquirer-client.js';
 import { SettlementDrainer } from '../src/settlement/drainer.js';
-import { Journal } from '../src/terminal/journal/journal.js';
+import { Journal } from '../src/terminal/ledger/journal.js';
 
 const [dataDir, url, key] = process.argv.slice(2);
 const journal = Journal.open(dataDir!);
@@ -14,7 +14,7 @@ const drainer = new SettlementDrainer({ journal, client, acquirerPublicKey: from
 const t0 = performance.now();
 const report = await drainer.drainOnce();
 const ms = performance.now() - t0;
-const counters = drainer.status().counters;
+const counters = drainer.status().counters!;
 client.close();
 journal.close();
 process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, report, unsettled: counters.unsettledCount, pending: counters.pendingUpload })}\n`);

@@ -11,7 +11,8 @@ import { signAck, toRanges, type Ack, type CloseAck, type CloseRequest, type Rej
 import { closeSettlement } from './close.js';
 import { FaultSwitch, type FaultMode, type FaultSpec } from './faults.js';
 import { RecordIngest, registerGenesisKey } from './ingest.js';
-import { closeBody, params, uploadBody } from './schemas.js';
+import { SETTLEMENT_ROUTES } from '../../src/protocol/settlement-routes.js';
+import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } from '../../src/protocol/settlement-schemas.js';
 import { openAcquirerStore } from './store.js';
 
 export interface AcquirerOptions {
@@ -166,22 +167,22 @@ export class AcquirerSimulator {
     const withFaults = { onRequest: this.faultBeforeProcessing.bind(this), onSend: this.faultAfterProcessing.bind(this) };
 
     app.post<{ Params: { terminal: string; key: string }; Body: UploadRequest }>(
-      '/v1/terminals/:terminal/uploads/:key',
-      { schema: { params, body: uploadBody }, ...withFaults },
+      SETTLEMENT_ROUTES.upload,
+      { schema: { params: PathParams, body: UploadRequestSchema }, ...withFaults },
       async (req, reply) => this.answer(reply, this.handleUpload(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!)),
     );
     app.post<{ Params: { terminal: string; key: string }; Body: CloseRequest }>(
-      '/v1/terminals/:terminal/settlements/:key',
-      { schema: { params, body: closeBody }, ...withFaults },
+      SETTLEMENT_ROUTES.close,
+      { schema: { params: PathParams, body: CloseRequestSchema }, ...withFaults },
       async (req, reply) =>
         this.answer(reply, this.handleClose(req.params.terminal, req.params.key, req.body, (req as RawBodyRequest).rawBody!, (req as FastifyRequest & { fault?: FaultMode }).fault)),
     );
-    app.get<{ Params: { terminal: string } }>('/v1/terminals/:terminal/checkpoint', async (req, reply) => {
+    app.get<{ Params: { terminal: string } }>(SETTLEMENT_ROUTES.checkpoint, { schema: { params: TerminalParams } }, async (req, reply) => {
       const ack = this.latestCheckpoint(req.params.terminal);
       if (!ack) return reply.status(404).send({ error: 'not_found', message: 'no balanced settlement for this terminal' });
       return reply.send(ack);
     });
-    app.get('/v1/acquirer', async () => ({ keyId: this.signer.keyId, publicKey: toHex(this.signer.publicKey) }));
+    app.get(SETTLEMENT_ROUTES.acquirer, async () => ({ keyId: this.signer.keyId, publicKey: toHex(this.signer.publicKey) }));
     return app;
   }
 

@@ -11,6 +11,7 @@ import { toHex } from '../../src/encoding/hex.js';
 import { SimBus } from '../../src/drivers/transport/sim-bus.js';
 import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
 import { formatMoney } from '../../src/protocol/assets.js';
+import { settlementPath } from '../../src/protocol/settlement-routes.js';
 import type { PosdConfig } from '../../src/terminal/config/config.js';
 import { DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
 import { PosdRuntime } from '../../src/terminal/runtime/runtime.js';
@@ -110,16 +111,16 @@ async function main(): Promise<void> {
   nfcTwin.leaveField();
   say('Settlement runs in the background:');
   for (let waited = 0; waited < 15_000; waited += 100) {
-    const backlog = runtime.drainer!.status().counters;
+    const backlog = runtime.drainer!.status().counters!;
     if (backlog.unsettledCount === 0 && backlog.pendingUpload === 0) break;
     await sleep(100);
   }
-  const c = runtime.drainer!.status().counters;
+  const c = runtime.drainer!.status().counters!;
   say(`  backlog now: ${c.unsettledCount} unsettled, ${c.pendingUpload} waiting for upload, ${c.deadLetters} dead letters`);
   say();
   say('Check the journal yourself (posd keeps running; in another shell):');
   say(`  npx posctl journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
-  say(`  curl -s ${acquirer.url}/v1/terminals/${journal.terminalId}/checkpoint > /tmp/anchor.json`);
+  say(`  curl -s ${acquirer.url}${settlementPath('checkpoint', { terminal: journal.terminalId })} > /tmp/anchor.json`);
   say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${toHex(journal.genesisPublicKey)} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
   say();
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { CliError, EXIT } from '../cli/exit.js';
+import { CliError } from '../cli/exit.js';
+import { CodedError } from '../errors/coded-error.js';
+import { dispositionOf } from '../errors/error-table.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -9,8 +11,13 @@ async function run(action: () => Promise<number> | number): Promise<void> {
   try {
     process.exitCode = await action();
   } catch (e) {
-    err(`posctl: ${e instanceof CliError ? e.message : (e as Error).message}`);
-    process.exitCode = e instanceof CliError ? e.exitCode : EXIT.error;
+    if (e instanceof CliError) {
+      err(`posctl: ${e.message}`);
+      process.exitCode = e.exitCode;
+      return;
+    }
+    err(`posctl: ${e instanceof CodedError ? `${e.message} (${e.code})` : (e as Error).message}`);
+    process.exitCode = dispositionOf(e).exit;
   }
 }
 

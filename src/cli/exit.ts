@@ -1,12 +1,15 @@
+import { CodedError } from '../errors/coded-error.js';
 /** posctl exit codes: 0 ok, 1 the thing checked is bad (verification failed), 2 the command could not run. */
 export const EXIT = { ok: 0, failed: 1, error: 2 } as const;
 
-export class CliError extends Error {
+/** A command that cannot run as asked (usage, a missing file) or whose check failed: carries its exit status. */
+export class CliError extends CodedError<'usage'> {
+  override readonly name = 'CliError';
   constructor(
     message: string,
     readonly exitCode: number = EXIT.error,
   ) {
-    super(message);
+    super('usage', message);
   }
 }
 

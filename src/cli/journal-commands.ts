@@ -7,8 +7,8 @@ import { inclusionProof, merkleRoot, verifyInclusion } from '../protocol/merkle.
 import type { SignedRecord } from '../protocol/record.js';
 import type { CloseAck } from '../protocol/settlement.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
-import { exportJournal } from '../terminal/journal/export.js';
-import { Journal } from '../terminal/journal/journal.js';
+import { exportJournal } from '../terminal/ledger/export.js';
+import { Journal } from '../terminal/ledger/journal.js';
 import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
 
 type Out = (line: string) => void;
@@ -126,7 +126,7 @@ export function checkProofCommand(file: string, out: Out, err: Out): number {
 }
 
 function findCheckpointAfter(journal: Journal, seq: number): number {
-  const row = journal.db.prepare(`SELECT MIN(seq) FROM journal WHERE kind = 'checkpoint' AND seq > ?`).pluck().get(seq) as number | null;
+  const row = journal.firstSeqOfKind('checkpoint', seq);
   if (row === null) throw new CliError(`no checkpoint after record ${seq} yet (settle or close the day first)`);
   return row;
 }

@@ -3,13 +3,14 @@ import { AcquirerClient } from '../settlement/acquirer-client.js';
 import { SettlementDrainer } from '../settlement/drainer.js';
 import { SettlementError } from '../settlement/errors.js';
 import { Outbox, type SettlementCounters } from '../settlement/outbox.js';
-import { Journal } from '../terminal/journal/journal.js';
+import { Journal } from '../terminal/ledger/journal.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 import { openReadOnly } from './journal-commands.js';
 
 type Out = (line: string) => void;
 
-export function describeCounters(c: SettlementCounters, out: Out): void {
+export function describeCounters(c: SettlementCounters | null, out: Out): void {
+  if (!c) return out('  settlement: unknown (the journal failed its integrity check)');
   if (c.unsettledCount === 0) out('  settlement: everything settled');
   for (const [asset, b] of Object.entries(c.unsettled)) out(`  unsettled ${asset}: ${b.count} records, net ${formatMoney(b.net, asset)}`);
   if (c.oldestUnsettledAgeMs !== null) out(`  oldest unsettled: record ${c.oldestUnsettledSeq}, ${Math.round(c.oldestUnsettledAgeMs / 60_000)} min old`);
@@ -20,8 +21,7 @@ export function describeCounters(c: SettlementCounters, out: Out): void {
 export function statusCommand(options: { dataDir: string; json?: boolean; dead?: boolean }, out: Out): number {
   const journal = openReadOnly(options.dataDir);
   try {
-    const hasSettlement = journal.db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'sync_state'`).get() !== undefined;
-    const outbox = hasSettlement ? new Outbox(journal) : undefined;
+    const outbox = journal.settlement ? new Outbox(journal) : undefined;
     const counters = outbox?.counters();
     if (options.json) {
       out(JSON.stringify({ terminal: journal.terminalId, headSeq: journal.headSeq, headHash: journal.headHash, totals: journal.totals, sync: counters ?? null }));
@@ -29,7 +29,7 @@ export function statusCommand(options: { dataDir: string; json?: boolean; dead?:
     }
     out(`terminal ${journal.terminalId}: ${journal.headSeq + 1} records, head ${journal.headHash}`);
     for (const [asset, t] of Object.entries(journal.totals)) out(`  grand total ${asset}: ${t.n} records, in ${formatMoney(t.in, asset)}, out ${formatMoney(t.out, asset)}`);
-    if (counters) describeCounters(counters, out);
+    if (counters && outbox?.book.attempted) describeCounters(counters, out);
     else out('  settlement: never attempted');
     if (options.dead && outbox) for (const d of outbox.deadLetters()) out(`  dead ${d.seq}: ${d.reason}`);
   } finally {

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { AckError, checkCloseAck, checkUploadAck, expandRanges, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
-import type { Journal } from '../terminal/journal/journal.js';
+import { settlementPath } from '../protocol/settlement-routes.js';
+import { LedgerIntegrityError } from '../terminal/ledger/integrity-error.js';
+import type { Journal } from '../terminal/ledger/journal.js';
 import type { AcquirerClient } from './acquirer-client.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
 import { SettlementError } from './errors.js';
@@ -27,7 +29,10 @@ export type DrainState = 'idle' | 'draining' | 'waiting' | 'stopped';
 
 export interface SettlementStatus {
   state: DrainState;
-  counters: SettlementCounters;
+  /** Null when the journal cannot back them (see `integrity`). */
+  counters: SettlementCounters | null;
+  /** Set when the journal contradicts its signed records: settlement stops until a technician looks. */
+  integrity?: { code: string; seq: number; message: string };
   consecutiveFailures: number;
   lastError?: { code: string; message: string; at: number };
   nextAttemptAt?: number;
@@ -79,13 +84,22 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     this.batchSize = options.batchSize ?? 2000;
     this.backoff = options.backoff ?? defaultBackoff;
     this.random = options.random ?? Math.random;
-    this.lease = new Lease(options.journal.db, `${process.pid}:${randomUUID()}`, options.leaseMs ?? 30_000);
+    this.lease = new Lease(this.outbox.book, `${process.pid}:${randomUUID()}`, options.leaseMs ?? 30_000);
   }
 
   status(): SettlementStatus {
+    let counters: SettlementCounters | null = null;
+    let integrity: SettlementStatus['integrity'];
+    try {
+      counters = this.outbox.counters();
+    } catch (err) {
+      if (!(err instanceof LedgerIntegrityError)) throw err;
+      integrity = { code: err.code, seq: err.seq, message: err.message };
+    }
     return {
       state: this.state,
-      counters: this.outbox.counters(),
+      counters,
+      ...(integrity ? { integrity } : {}),
       consecutiveFailures: this.failures,
       ...(this.lastError ? { lastError: this.lastError } : {}),
       ...(this.nextAttemptAt !== undefined ? { nextAttemptAt: this.nextAttemptAt } : {}),
@@ -185,7 +199,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
         if (ackSeq !== undefined && !this.outbox.hasFinancialBetween(bound, ackSeq)) bound = ackSeq;
       }
     } catch (err) {
-      throw this.fail(err instanceof SettlementError ? err : new SettlementError('server_error', (err as Error).message, { cause: err }));
+      throw this.fail(asSettlementError(err));
     } finally {
       this.lease.release();
     }
@@ -198,7 +212,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
 
   /** Sends a batch and applies the verified answer; returns the seq of a journaled settlement ack. */
   private async send(batch: Batch, body: string, report: DrainReport): Promise<number | undefined> {
-    const path = `/v1/terminals/${this.journal.terminalId}/${batch.kind === 'upload' ? 'uploads' : 'settlements'}/${batch.id}`;
+    const path = settlementPath(batch.kind, { terminal: this.journal.terminalId, key: batch.id });
     let reply: unknown;
     try {
       reply = await this.options.client.post(path, body);
@@ -279,4 +293,11 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     this.state = state;
     if (this.listenerCount('status') > 0) this.emit('status', this.status());
   }
+}
+
+/** A failure of a pass as settlement reports it: the journal's integrity failures are named as such, never blamed on the acquirer. */
+function asSettlementError(err: unknown): SettlementError {
+  if (err instanceof SettlementError) return err;
+  if (err instanceof LedgerIntegrityError) return new SettlementError('integrity_failed', err.message, { cause: err });
+  return new SettlementError('server_error', (err as Error).message, { cause: err });
 }

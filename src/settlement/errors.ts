@@ -1,4 +1,5 @@
 import { CodedError } from '../errors/coded-error.js';
+import { dispositionOfCode } from '../errors/error-table.js';
 export type SettlementErrorCode =
   /** The acquirer could not be reached or the connection broke: retry the same batch. */
   | 'unreachable'
@@ -11,12 +12,16 @@ export type SettlementErrorCode =
   | 'rejected'
   | 'idempotency_conflict'
   | 'unbalanced'
-  | 'busy';
+  | 'busy'
+  /** The journal cannot back what settlement needs (a batch no longer rebuilds, a record is missing or edited): a technician must look. */
+  | 'integrity_failed'
+  /** The journal was opened read-only before any settlement: there is nothing to settle from. */
+  | 'not_settling';
 
 export class SettlementError extends CodedError<SettlementErrorCode> {
   override readonly name = 'SettlementError';
 
   get retryable(): boolean {
-    return !(this.code === 'rejected' || this.code === 'idempotency_conflict');
+    return dispositionOfCode(this.code).retryable;
   }
 }

@@ -1,45 +1,36 @@
-import type Database from 'better-sqlite3';
+import type { LeaseRow, SettlementBook } from '../terminal/ledger/settlement-book.js';
 
 /**
  * A claim on the outbox so only one process drains it: posd, or posctl while posd is down.
  * A claim expires after `ttlMs` without renewal, or at once if its process is gone.
  */
 export class Lease {
-  private readonly read;
-  private readonly write;
   private held = false;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly book: SettlementBook,
     private readonly owner: string,
     private readonly ttlMs: number,
-  ) {
-    this.read = db.prepare('SELECT lease_owner AS owner, lease_until AS until FROM sync_state WHERE id = 1');
-    this.write = db.prepare('UPDATE sync_state SET lease_owner = ?, lease_until = ? WHERE id = 1');
-  }
+  ) {}
 
   acquire(now = Date.now()): boolean {
-    const take = this.db.transaction(() => {
-      const row = this.read.get() as { owner: string | null; until: number | null };
-      const free = row.owner === null || row.owner === this.owner || (row.until ?? 0) < now || !processAlive(row.owner);
-      if (!free) return false;
-      this.write.run(this.owner, now + this.ttlMs);
-      return true;
-    });
-    this.held = take.immediate();
+    this.held = this.book.claimLease(this.owner, now + this.ttlMs, (current) => lapsed(current, now));
     return this.held;
   }
 
   renew(now = Date.now()): void {
-    if (this.held) this.write.run(this.owner, now + this.ttlMs);
+    if (this.held) this.book.renewLease(this.owner, now + this.ttlMs);
   }
 
   release(): void {
     if (!this.held) return;
     this.held = false;
-    const row = this.read.get() as { owner: string | null };
-    if (row.owner === this.owner) this.write.run(null, null);
+    this.book.releaseLease(this.owner);
   }
+}
+
+function lapsed(current: LeaseRow, now: number): boolean {
+  return (current.until ?? 0) < now || !processAlive(current.owner ?? '');
 }
 
 function processAlive(owner: string): boolean {

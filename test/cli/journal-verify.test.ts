@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { ChainVerifier } from '../../src/protocol/chain-verifier.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { expectSettledExactlyOnce } from '../support/settlement-checks.js';
 import { tempDir } from '../support/tmp.js';
@@ -91,7 +91,7 @@ describe('durability under SIGKILL', () => {
     const summary = verifier.finish();
     expect(summary.records).toBe(journal.headSeq + 1);
     for (const [seq, hash] of acknowledged) expect(toHex(journal.get(seq)!.hash)).toBe(hash);
-    expect(drainer.status().counters.unsettledCount).toBe(0);
+    expect(drainer.status().counters!.unsettledCount).toBe(0);
     expectSettledExactlyOnce(journal, sim);
     journal.close();
   }, 300_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_MODES } from '../../hw-sim/acquirer/faults.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { SettlementError } from '../../src/settlement/errors.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
@@ -23,7 +23,7 @@ describe('acquirer faults', () => {
       failures.push((err as SettlementError).code);
       journal.append(cashPayment(1000 + i));
     }
-    expect(drainer.status().counters.settledThrough).toBe(-1);
+    expect(drainer.status().counters!.settledThrough).toBe(-1);
     expect(drainer.status().consecutiveFailures).toBe(3);
     if (mode === 'commit_drop' || mode === 'malformed' || mode === 'bad_signature') expect(sim.stats.uploads).toBeGreaterThan(0);
 
@@ -31,8 +31,8 @@ describe('acquirer faults', () => {
     if (mode === 'delay') await new Promise((r) => setTimeout(r, 900));
     await drainer.drain(20);
     const status = drainer.status();
-    expect(status.counters.unsettledCount).toBe(0);
-    expect(status.counters.pendingUpload).toBe(0);
+    expect(status.counters!.unsettledCount).toBe(0);
+    expect(status.counters!.pendingUpload).toBe(0);
     expect(status.consecutiveFailures).toBe(0);
     expectSettledExactlyOnce(journal, sim);
     if (mode === 'commit_drop' || mode === 'malformed' || mode === 'bad_signature') {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/settlement/backoff.js';
 import { Lease } from '../../src/settlement/lease.js';
-import { migrateSettlement } from '../../src/settlement/schema.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
@@ -29,16 +28,15 @@ describe('backoff', () => {
 describe('one drainer at a time', () => {
   it('a lease is exclusive while its holder lives and renews, and free once it expires or its process is gone', () => {
     const journal = Journal.open(tempDir());
-    migrateSettlement(journal.db);
-    const mine = new Lease(journal.db, `${process.pid}:a`, 1000);
-    const other = new Lease(journal.db, `${process.pid}:b`, 1000);
+    const mine = new Lease(journal.settlement!, `${process.pid}:a`, 1000);
+    const other = new Lease(journal.settlement!, `${process.pid}:b`, 1000);
     expect(mine.acquire(10_000)).toBe(true);
     expect(other.acquire(10_500)).toBe(false);
     mine.renew(10_800);
     expect(other.acquire(11_700)).toBe(false);
     expect(other.acquire(11_801)).toBe(true);
     other.release();
-    const dead = new Lease(journal.db, '999999999:gone', 60_000);
+    const dead = new Lease(journal.settlement!, '999999999:gone', 60_000);
     expect(dead.acquire(20_000)).toBe(true);
     expect(mine.acquire(20_001)).toBe(true);
     journal.close();
@@ -49,13 +47,13 @@ describe('one drainer at a time', () => {
     const journal = Journal.open(tempDir());
     journal.append(cashPayment(100));
     const drainer = drainerFor(journal, sim);
-    const held = new Lease(journal.db, `${process.pid}:posctl`, 60_000);
+    const held = new Lease(journal.settlement!, `${process.pid}:posctl`, 60_000);
     expect(held.acquire()).toBe(true);
     await expect(drainer.drainOnce()).rejects.toMatchObject({ code: 'busy' });
     expect(sim.stats.uploads).toBe(0);
     held.release();
     await drainer.drainOnce();
-    expect(drainer.status().counters.unsettledCount).toBe(0);
+    expect(drainer.status().counters!.unsettledCount).toBe(0);
     journal.close();
   });
 });

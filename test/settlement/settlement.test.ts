@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { SettlementError } from '../../src/settlement/errors.js';
 import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
 import type { UploadAck } from '../../src/protocol/settlement.js';
 import { cashPayment, walletPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
+import { rawJournalDb } from '../support/raw-db.js';
 import { tempDir } from '../support/tmp.js';
 import { expectSettledExactlyOnce } from '../support/settlement-checks.js';
 
@@ -15,12 +16,12 @@ describe('store-and-forward settlement', () => {
     for (let i = 0; i < 25; i++) journal.append(cashPayment(100 + i));
     journal.append(cashPayment(999, 'MAT'));
     const drainer = drainerFor(journal, sim, { batchSize: 10 });
-    expect(drainer.status().counters.unsettled).toEqual({ CNY: { count: 25, net: 2800 }, MAT: { count: 1, net: 999 } });
+    expect(drainer.status().counters!.unsettled).toEqual({ CNY: { count: 25, net: 2800 }, MAT: { count: 1, net: 999 } });
 
     const report = await drainer.drainOnce();
     expect(report.uploadBatches).toBeGreaterThanOrEqual(3);
     expect(report.closes).toBe(1);
-    const counters = drainer.status().counters;
+    const counters = drainer.status().counters!;
     expect(counters.unsettledCount).toBe(0);
     expect(counters.pendingUpload).toBe(0);
     expect(counters.oldestUnsettledAgeMs).toBeNull();
@@ -80,7 +81,7 @@ describe('store-and-forward settlement', () => {
     const ack = await client.post(`/v1/terminals/${journal.terminalId}/uploads/${batch.batch.id}`, batch.body);
     client.close();
     drainer.outbox.applyUploadAck(batch.batch, ack as UploadAck);
-    journal.db.prepare(`UPDATE sync_records SET state = 'dead', reason = 'corrupted state' WHERE seq = 3`).run();
+    rawJournalDb(journal.dataDir).prepare(`UPDATE settlement_records SET state = 'dead', reason = 'corrupted state' WHERE seq = 3`).run();
     const report = await drainer.drainOnce();
     const closes = sim.db.prepare('SELECT balanced, ack FROM closes ORDER BY rowid').all() as { balanced: number; ack: string }[];
     expect(closes.map((c) => c.balanced)).toEqual([0, 1]);
@@ -118,7 +119,7 @@ describe('store-and-forward settlement', () => {
     const first = drainer.outbox.createUploadBatch(3)!;
     expect(first.batch.seqs[0]).toEqual([reversal.seq, reversal.seq]);
     await drainer.drainOnce();
-    expect(drainer.status().counters.unsettledCount).toBe(0);
+    expect(drainer.status().counters!.unsettledCount).toBe(0);
     journal.close();
   });
 
@@ -134,7 +135,7 @@ describe('store-and-forward settlement', () => {
     await drainer.drainOnce();
     expect(dead).toEqual([token.seq]);
     expect(drainer.outbox.deadLetters()).toEqual([{ seq: token.seq, reason: expect.stringMatching(/^unknown_asset: /) }]);
-    const counters = drainer.status().counters;
+    const counters = drainer.status().counters!;
     expect(counters.deadLetters).toBe(1);
     expect(counters.unsettledCount).toBe(0);
     expect(sim.latestCheckpoint(journal.terminalId)!.totals).toEqual({ CNY: { payment: { n: 2, amount: 300 } } });
@@ -163,7 +164,7 @@ describe('store-and-forward settlement', () => {
     journal.append(cashPayment(100));
     const drainer = drainerFor(journal, sim, { acquirerPublicKey: other.publicKey });
     await expect(drainer.drainOnce()).rejects.toMatchObject({ code: 'bad_ack' });
-    expect(drainer.status().counters.pendingUpload).toBe(2);
+    expect(drainer.status().counters!.pendingUpload).toBe(2);
     expect(drainer.status().lastError?.code).toBe('bad_ack');
     journal.close();
   });

@@ -2,7 +2,7 @@ import { afterEach } from 'vitest';
 import { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
 import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
 import { SettlementDrainer, type DrainerOptions } from '../../src/settlement/drainer.js';
-import type { Journal } from '../../src/terminal/journal/journal.js';
+import type { Journal } from '../../src/terminal/ledger/journal.js';
 import { tempDir } from './tmp.js';
 
 const running: { close(): Promise<void> | void }[] = [];

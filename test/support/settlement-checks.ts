@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
-import type { Journal } from '../../src/terminal/journal/journal.js';
+import type { Journal } from '../../src/terminal/ledger/journal.js';
 import type { CloseAck } from '../../src/protocol/settlement.js';
 import type { KindTotals } from '../../src/protocol/record.js';
 

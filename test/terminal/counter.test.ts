@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog, DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
 import { Counter, CounterError } from '../../src/terminal/counter/counter.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { BeepName, Indicators, ReceiptContent, ReceiptOutput } from '../../src/terminal/ports.js';
 import type { SignedRecord } from '../../src/protocol/record.js';
 import { tempDir } from '../support/tmp.js';
@@ -47,7 +47,7 @@ describe('counter', () => {
 
     let seenOnDisk: boolean | undefined;
     counter.on('approved', (a) => {
-      const reader = Journal.open(journal.db.name.replace(/\/journal\.db$/, ''), { readOnly: true });
+      const reader = Journal.open(journal.dataDir, { readOnly: true });
       seenOnDisk = reader.get(a.seq) !== undefined;
       reader.close();
     });

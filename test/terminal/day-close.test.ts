@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportJournal } from '../../src/terminal/journal/export.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
+import { exportJournal } from '../../src/terminal/ledger/export.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
 import { closeDay } from '../../src/terminal/reports/day-close.js';
 import { verifyExportFile } from '../../src/protocol/verify-export.js';
 import { cashPayment } from '../support/records.js';

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { merkleRoot } from '../../src/protocol/merkle.js';
 import type { SignedRecord } from '../../src/protocol/record.js';
 import { toHex } from '../../src/encoding/hex.js';
-import { Journal } from '../../src/terminal/journal/journal.js';
-import { JournalError } from '../../src/terminal/journal/errors.js';
-import { exportJournal } from '../../src/terminal/journal/export.js';
+import { Journal } from '../../src/terminal/ledger/journal.js';
+import { JournalError } from '../../src/terminal/ledger/errors.js';
+import { exportJournal } from '../../src/terminal/ledger/export.js';
 import { verifyExportFile } from '../../src/protocol/verify-export.js';
 import { cashPayment } from '../support/records.js';
+import { rawJournalDb } from '../support/raw-db.js';
 import { tempDir } from '../support/tmp.js';
 import { closeDay } from '../../src/terminal/reports/day-close.js';
 
@@ -24,7 +25,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 function rowCount(journal: Journal): number {
-  return (journal.db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
+  return (rawJournalDb(journal.dataDir).prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
 }
 
 describe('journal', () => {
@@ -114,10 +115,11 @@ describe('journal', () => {
   it('is append-only and gapless at the storage level too', () => {
     const journal = Journal.open(tempDir());
     journal.append(cashPayment(100));
-    expect(() => journal.db.prepare('UPDATE journal SET amount = 1 WHERE seq = 1').run()).toThrow(/append-only/);
-    expect(() => journal.db.prepare('DELETE FROM journal WHERE seq = 1').run()).toThrow(/append-only/);
-    expect(() => journal.db.prepare(`INSERT INTO journal(seq, kind, hash, record) VALUES (5, 'payment', zeroblob(32), '{}')`).run()).toThrow(/gapless/);
-    expect(() => journal.db.prepare(`INSERT INTO journal(seq, kind, hash, record) VALUES (1, 'payment', zeroblob(32), '{}')`).run()).toThrow();
+    const db = rawJournalDb(journal.dataDir);
+    expect(() => db.prepare('UPDATE journal SET amount = 1 WHERE seq = 1').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM journal WHERE seq = 1').run()).toThrow(/append-only/);
+    expect(() => db.prepare(`INSERT INTO journal(seq, kind, hash, record) VALUES (5, 'payment', zeroblob(32), '{}')`).run()).toThrow(/gapless/);
+    expect(() => db.prepare(`INSERT INTO journal(seq, kind, hash, record) VALUES (1, 'payment', zeroblob(32), '{}')`).run()).toThrow();
     journal.close();
   });
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { classifyScan, defaultCodeTables, type CodeTables, type ScanClass } from '../scan-classification/index.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal } from '../ledger/journal.js';
 import type { Indicators, ReceiptOutput, ScanInput } from '../ports.js';
 import { cashReceipt, type MerchantInfo } from '../receipts/cash-receipt.js';
 import type { Catalog } from './catalog.js';

@@ -1,6 +1,6 @@
 import { KindTotalsBuilder } from '../../protocol/kind-totals.js';
 import type { KindTotals, SignedRecord } from '../../protocol/record.js';
-import type { AppendResult, Journal } from '../journal/journal.js';
+import type { AppendResult, Journal } from '../ledger/journal.js';
 
 export interface DayClose {
   record: AppendResult;
@@ -19,14 +19,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function closeDay(journal: Journal, day: string): DayClose {
   if (!DAY.test(day)) throw new Error(`day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
-  const last = journal.db.prepare(`SELECT record FROM journal WHERE kind = 'day_close' ORDER BY seq DESC LIMIT 1`).pluck().get() as string | undefined;
-  const from = last ? (JSON.parse(last) as Extract<SignedRecord, { kind: 'day_close' }>).body.through + 1 : 0;
+  const lastSeq = journal.lastSeqOfKind('day_close');
+  const last = lastSeq === null ? undefined : (journal.recordAt(lastSeq) as Extract<SignedRecord, { kind: 'day_close' }>);
+  const from = last ? last.body.through + 1 : 0;
   const through = journal.headSeq;
   const totals = new KindTotalsBuilder();
-  const rows = journal.db
-    .prepare('SELECT kind, asset, amount FROM journal WHERE seq >= ? AND seq <= ? AND asset IS NOT NULL')
-    .iterate(from, through) as IterableIterator<{ kind: string; asset: string; amount: number }>;
-  for (const row of rows) totals.add(row.asset, row.kind, row.amount);
+  for (const money of journal.moneyRecords(from, through)) totals.add(money.asset, money.kind, money.amount);
   const built = totals.build();
   const record = journal.append({ kind: 'day_close', body: { day, from, through, totals: built } });
   const checkpoint = journal.appendCheckpoint();

@@ -10,7 +10,7 @@ import { SettlementDrainer, type SettlementStatus } from '../../settlement/drain
 import type { PosdConfig } from '../config/config.js';
 import { Catalog, DEMO_PRODUCTS, type Product } from '../counter/catalog.js';
 import { Counter } from '../counter/counter.js';
-import { Journal } from '../journal/journal.js';
+import { Journal } from '../ledger/journal.js';
 import type { Indicators, ReceiptOutput } from '../ports.js';
 import { gpioIndicators } from './gpio-indicators.js';
 import { silentLogger, type Logger } from './logger.js';

@@ -10,6 +10,7 @@ import { MerkleFrontier } from '../../protocol/merkle.js';
 import {
   RECORD_VERSION,
   applyToTotals,
+  type RecordKind,
   moneyOf,
   type RecordDraft,
   type SignedRecord,
@@ -22,7 +23,10 @@ import { systemClock, type Clock } from '../clock.js';
 import { KeyStore } from '../identity/key-store.js';
 import { JournalError } from './errors.js';
 import { checkReturn } from './return-rules.js';
-import { configureDurable, migrate } from './schema.js';
+import { checkedRecord, derivedColumnsOf, type DerivedColumns, type StoredRow } from './derived-columns.js';
+import { configureDurable, migrate } from './journal-schema.js';
+import { SettlementBook } from './settlement-book.js';
+import { hasSettlementTables, migrateSettlement } from './settlement-schema.js';
 
 export const MAX_RECORD_TEXT = 32_768;
 export const SOFTWARE = 'posd/0.1.0';
@@ -49,8 +53,18 @@ export interface StoredRecord {
   text: string;
 }
 
-/** Writes extra rows in the same transaction as the record (e.g. settlement state with its ack). */
-export type SameTransaction = (db: Database.Database, appended: AppendResult) => void;
+/** Work done in the same transaction as the append (e.g. settlement state with its ack): it commits or rolls back with the record. */
+export type SameTransaction = (appended: AppendResult) => void;
+
+/** A financial record's money, read from its signed text (the derived columns cross-checked). */
+export interface MoneyRecord {
+  seq: number;
+  kind: 'payment' | 'refund' | 'void' | 'reversal';
+  asset: string;
+  amount: number;
+  /** Wall clock the record was made at, as the terminal believed it. */
+  wall: number;
+}
 
 type Listener = (appended: AppendResult) => void;
 
@@ -66,7 +80,9 @@ interface Head {
  * once the record is durable. Anything invalid throws JournalError and writes nothing.
  */
 export class Journal {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
+  /** Settlement state kept beside the journal; null when opened read-only before any settlement. */
+  readonly settlement: SettlementBook | null;
   readonly terminalId: string;
   readonly genesisPublicKey: Uint8Array;
   private head: Head | undefined;
@@ -81,8 +97,13 @@ export class Journal {
   private readonly stmt: ReturnType<Journal['prepare']>;
   private readonly insertTransaction: ReturnType<Journal['makeInsertTransaction']>;
 
-  private constructor(db: Database.Database, dataDir: string, options: JournalOptions) {
+  private constructor(
+    db: Database.Database,
+    readonly dataDir: string,
+    options: JournalOptions,
+  ) {
     this.db = db;
+    this.settlement = options.readOnly && !hasSettlementTables(db) ? null : new SettlementBook(db);
     this.clock = options.clock ?? systemClock();
     this.assetCodes = new Set((options.assets ?? DEFAULT_ASSETS).map((a) => a.code));
     this.stmt = this.prepare();
@@ -122,6 +143,7 @@ export class Journal {
       if (!options.readOnly) {
         configureDurable(db);
         migrate(db);
+        migrateSettlement(db);
         if (options.maxPageCount) db.pragma(`max_page_count = ${options.maxPageCount}`);
       }
       return new Journal(db, dataDir, options);
@@ -137,9 +159,9 @@ export class Journal {
    */
   private makeInsertTransaction() {
     return this.db.transaction(
-      (encoded: EncodedRecord, money: ReturnType<typeof moneyOf>, refOf: number | null, appended: AppendResult, sameTransaction: SameTransaction | undefined) => {
-        this.stmt.insert.run(encoded.record.seq, encoded.record.kind, money?.asset ?? null, money?.amount ?? null, refOf, encoded.hash, encoded.text);
-        sameTransaction?.(this.db, appended);
+      (encoded: EncodedRecord, columns: DerivedColumns, appended: AppendResult, sameTransaction: SameTransaction | undefined) => {
+        this.stmt.insert.run(encoded.record.seq, columns.kind, columns.asset, columns.amount, columns.refOf, encoded.hash, encoded.text);
+        sameTransaction?.(appended);
       },
     );
   }
@@ -152,7 +174,12 @@ export class Journal {
       insert: db.prepare('INSERT INTO journal(seq, kind, asset, amount, ref_of, hash, record) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       range: db.prepare('SELECT seq, hash, record FROM journal WHERE seq >= ? AND seq <= ? ORDER BY seq'),
       hashes: db.prepare('SELECT hash FROM journal WHERE seq >= ? AND seq < ? ORDER BY seq').pluck(),
-      returnsOf: db.prepare('SELECT kind, COUNT(*) AS n, SUM(amount) AS amount FROM journal WHERE ref_of = ? GROUP BY kind'),
+      returnsOf: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE ref_of = ? ORDER BY seq'),
+      checkedRange: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE seq >= ? AND seq <= ? AND asset IS NOT NULL ORDER BY seq'),
+      checkedOne: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE seq = ?'),
+      lastOfKind: db.prepare('SELECT MAX(seq) FROM journal WHERE kind = ? AND seq > ? AND seq <= ?').pluck(),
+      firstOfKind: db.prepare('SELECT MIN(seq) FROM journal WHERE kind = ? AND seq > ?').pluck(),
+      lastFinancial: db.prepare('SELECT MAX(seq) FROM journal WHERE seq > ? AND seq <= ? AND asset IS NOT NULL').pluck(),
       merkleGet: db.prepare('SELECT size, frontier FROM merkle_state WHERE id = 1'),
       merkleSet: db.prepare('INSERT INTO merkle_state(id, size, frontier) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier'),
     };
@@ -229,9 +256,9 @@ export class Journal {
     const size = this.headSeq + 1;
     const frontier = this.frontierAt(size);
     const root = toHex(frontier.root());
-    return this.appendDraft({ kind: 'checkpoint', body: { size, root } }, (db, appended) => {
+    return this.appendDraft({ kind: 'checkpoint', body: { size, root } }, (appended) => {
       this.stmt.merkleSet.run(frontier.size, JSON.stringify(frontier.toJSON()));
-      sameTransaction?.(db, appended);
+      sameTransaction?.(appended);
     });
   }
 
@@ -268,6 +295,39 @@ export class Journal {
     for (const row of this.stmt.range.iterate(from, to) as IterableIterator<{ seq: number; hash: Buffer; record: string }>) {
       yield { seq: row.seq, hash: new Uint8Array(row.hash), text: row.record };
     }
+  }
+
+  /**
+   * The financial records of [from, through] with their money read from the signed text; the
+   * derived columns are cross-checked and a disagreement throws LedgerIntegrityError.
+   */
+  *moneyRecords(from: number, through: number): IterableIterator<MoneyRecord> {
+    for (const row of this.stmt.checkedRange.iterate(from, through) as IterableIterator<StoredRow>) {
+      const record = checkedRecord(row);
+      const body = record.body as { asset: string; amount: number };
+      yield { seq: row.seq, kind: record.kind as MoneyRecord['kind'], asset: body.asset, amount: body.amount, wall: record.time.wall };
+    }
+  }
+
+  /** One record, parsed from its signed text with its derived columns cross-checked. */
+  recordAt(seq: number): SignedRecord | undefined {
+    const row = this.stmt.checkedOne.get(seq) as StoredRow | undefined;
+    return row ? checkedRecord(row) : undefined;
+  }
+
+  /** The newest record of a kind in (after, through], or null. */
+  lastSeqOfKind(kind: RecordKind, after = -1, through = Number.MAX_SAFE_INTEGER): number | null {
+    return this.stmt.lastOfKind.get(kind, after, through) as number | null;
+  }
+
+  /** The first record of a kind after `after`, or null. */
+  firstSeqOfKind(kind: RecordKind, after: number): number | null {
+    return this.stmt.firstOfKind.get(kind, after) as number | null;
+  }
+
+  /** The newest financial record in (after, through], or null. */
+  lastFinancialSeq(after: number, through: number): number | null {
+    return this.stmt.lastFinancial.get(after, through) as number | null;
   }
 
   /** Record hashes of seq [from, to), for Merkle proofs. */
@@ -307,10 +367,9 @@ export class Journal {
       throw err;
     }
     const money = moneyOf(draft);
-    let refOf: number | null = null;
+    const columns = derivedColumnsOf(draft);
     if (draft.kind === 'refund' || draft.kind === 'void' || draft.kind === 'reversal') {
-      refOf = draft.body.of;
-      checkReturn(draft.kind, draft.body, this.lookupPayment(refOf), this.returnsOf(refOf));
+      checkReturn(draft.kind, draft.body, this.lookupPayment(draft.body.of), this.returnsOf(draft.body.of));
     }
     const totals = applyToTotals(this.totals, draft);
     if (money) {
@@ -341,21 +400,15 @@ export class Journal {
       throw new JournalError('too_large', `record is ${encoded.text.length} characters, at most ${MAX_RECORD_TEXT}`);
     }
     const appended: AppendResult = { seq, hash: toHex(encoded.hash), text: encoded.text, record: encoded.record };
-    this.commit(encoded, money, refOf, appended, sameTransaction);
+    this.commit(encoded, columns, appended, sameTransaction);
     this.head = { seq, hash: encoded.hash, totals };
     if (!this.deferredNotices) this.notify(appended);
     return appended;
   }
 
-  private commit(
-    encoded: EncodedRecord,
-    money: ReturnType<typeof moneyOf>,
-    refOf: number | null,
-    appended: AppendResult,
-    sameTransaction: SameTransaction | undefined,
-  ): void {
+  private commit(encoded: EncodedRecord, columns: DerivedColumns, appended: AppendResult, sameTransaction: SameTransaction | undefined): void {
     try {
-      this.insertTransaction.immediate(encoded, money, refOf, appended, sameTransaction);
+      this.insertTransaction.immediate(encoded, columns, appended, sameTransaction);
     } catch (err) {
       throw asJournalError(err);
     }
@@ -366,12 +419,16 @@ export class Journal {
   }
 
   private lookupPayment(seq: number): SignedRecord | undefined {
-    const row = this.stmt.get.get(seq) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as SignedRecord) : undefined;
+    const row = this.stmt.checkedOne.get(seq) as StoredRow | undefined;
+    return row ? checkedRecord(row) : undefined;
   }
 
-  private returnsOf(seq: number): { kind: string; n: number; amount: number }[] {
-    return this.stmt.returnsOf.all(seq) as { kind: string; n: number; amount: number }[];
+  /** Earlier returns against a payment, read from their signed text. */
+  private returnsOf(seq: number): { kind: string; amount: number }[] {
+    return (this.stmt.returnsOf.all(seq) as StoredRow[]).map((row) => {
+      const record = checkedRecord(row);
+      return { kind: record.kind, amount: (record.body as { amount: number }).amount };
+    });
   }
 }
 

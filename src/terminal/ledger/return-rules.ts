@@ -9,7 +9,7 @@ export function checkReturn(
   kind: ReturnKind,
   body: { of: number; asset: string; amount: number },
   payment: SignedRecord | undefined,
-  earlier: readonly { kind: string; n: number; amount: number }[],
+  earlier: readonly { kind: string; amount: number }[],
 ): void {
   if (!payment || payment.kind !== 'payment') {
     throw new JournalError('unknown_payment', `${kind} refers to record ${body.of}, which is not a payment`);

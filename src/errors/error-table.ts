@@ -1,0 +1,174 @@
+import { CodedError } from './coded-error.js';
+
+/**
+ * The one table from an error's code to what the faces do with it: posctl's exit status, the
+ * HTTP status of the local API, and whether trying the same thing again later can succeed.
+ * Codes are grouped by kind; a code means the same thing in every error class that uses it.
+ * src/app checks at compile time that every code of every error class is in this table.
+ */
+export type ErrorKind =
+  /** The request or input itself is wrong: fix it, do not retry. */
+  | 'bad_input'
+  /** Well-formed, but the rules refuse it (over a limit, already refunded, declined). */
+  | 'refused'
+  /** Something named does not exist. */
+  | 'not_found'
+  /** It clashes with what already happened (same key, other body; a second writer; too late). */
+  | 'conflict'
+  /** Someone else holds what is needed right now: retry shortly. */
+  | 'busy'
+  /** A device, the acquirer or the network is not available: retry later. */
+  | 'unavailable'
+  /** Stored data contradicts its signatures or itself: a technician must look; never retry blindly. */
+  | 'integrity'
+  /** The disk is full or the store failed. */
+  | 'storage'
+  /** A fault in posd itself. */
+  | 'internal';
+
+export interface Disposition {
+  kind: ErrorKind;
+  /** posctl: 1 = the thing checked or asked for is refused or bad, 2 = could not run, 3 = unavailable, try again later. */
+  exit: 1 | 2 | 3;
+  http: number;
+  retryable: boolean;
+}
+
+const BY_KIND: Record<ErrorKind, Disposition> = {
+  bad_input: { kind: 'bad_input', exit: 2, http: 400, retryable: false },
+  refused: { kind: 'refused', exit: 1, http: 422, retryable: false },
+  not_found: { kind: 'not_found', exit: 1, http: 404, retryable: false },
+  conflict: { kind: 'conflict', exit: 1, http: 409, retryable: false },
+  busy: { kind: 'busy', exit: 3, http: 409, retryable: true },
+  unavailable: { kind: 'unavailable', exit: 3, http: 503, retryable: true },
+  integrity: { kind: 'integrity', exit: 1, http: 503, retryable: false },
+  storage: { kind: 'storage', exit: 3, http: 507, retryable: false },
+  internal: { kind: 'internal', exit: 2, http: 500, retryable: false },
+};
+
+/** Every error code posd uses, by kind. */
+export const ERROR_CODES = {
+  // input that is malformed, whoever sent it
+  invalid_record: 'bad_input',
+  bad_amount: 'bad_input',
+  unknown_asset: 'bad_input',
+  too_large: 'bad_input',
+  too_long: 'bad_input',
+  not_object: 'bad_input',
+  bad_version: 'bad_input',
+  unknown_kind: 'bad_input',
+  bad_field: 'bad_input',
+  missing_field: 'bad_input',
+  unexpected_field: 'bad_input',
+  malformed: 'bad_input',
+  malformed_response: 'unavailable',
+  bad_config: 'bad_input',
+  bad_uri: 'bad_input',
+  bad_argument: 'bad_input',
+  bad_command: 'bad_input',
+  bad_pattern: 'bad_input',
+  bad_table: 'bad_input',
+  ambiguous_rules: 'bad_input',
+  bad_hex: 'bad_input',
+  not_canonical: 'bad_input',
+  truncated_tag: 'bad_input',
+  long_tag: 'bad_input',
+  truncated_length: 'bad_input',
+  bad_length: 'bad_input',
+  truncated_value: 'bad_input',
+  too_deep: 'bad_input',
+  bad_tlv: 'bad_input',
+  bad_fci: 'bad_input',
+  bad_response: 'bad_input',
+  bad_frame: 'unavailable',
+  bad_image: 'bad_input',
+  bad_barcode_data: 'bad_input',
+  bad_status_byte: 'bad_input',
+  control_character: 'bad_input',
+  unencodable_text: 'bad_input',
+  too_wide: 'bad_input',
+  unknown_profile: 'bad_input',
+  usage: 'bad_input',
+  // refused by the rules
+  unknown_payment: 'not_found',
+  asset_mismatch: 'refused',
+  exceeds_payment: 'refused',
+  already_returned: 'refused',
+  total_overflow: 'refused',
+  not_allowed: 'refused',
+  rejected: 'refused',
+  unsupported: 'refused',
+  unsupported_chip: 'unavailable',
+  not_configured: 'refused',
+  pin_unsupported: 'refused',
+  empty_sale: 'refused',
+  insufficient_cash: 'refused',
+  mixed_assets: 'refused',
+  empty: 'refused',
+  status: 'refused',
+  chaining_limit: 'refused',
+  not_iso_dep: 'refused',
+  // clashes
+  idempotency_conflict: 'conflict',
+  concurrent_writer: 'conflict',
+  unbalanced: 'unavailable',
+  mismatch: 'conflict',
+  wrong_key: 'integrity',
+  // retry shortly
+  busy: 'busy',
+  // not available now
+  unreachable: 'unavailable',
+  timeout: 'unavailable',
+  server_error: 'unavailable',
+  bad_ack: 'unavailable',
+  not_open: 'unavailable',
+  write_failed: 'unavailable',
+  open_timeout: 'unavailable',
+  not_ready: 'unavailable',
+  closed: 'unavailable',
+  stopped: 'unavailable',
+  disconnected: 'unavailable',
+  status_timeout: 'unavailable',
+  ack_timeout: 'unavailable',
+  response_timeout: 'unavailable',
+  error_frame: 'unavailable',
+  chip_error: 'unavailable',
+  target_lost: 'unavailable',
+  link_down: 'unavailable',
+  aborted: 'unavailable',
+  no_card: 'unavailable',
+  card_lost: 'unavailable',
+  reader_unavailable: 'unavailable',
+  exchange_failed: 'unavailable',
+  plugin_missing: 'unavailable',
+  plugin_failed: 'unavailable',
+  io_failed: 'unavailable',
+  interrupted: 'unavailable',
+  not_settling: 'unavailable',
+  // stored data contradicts itself
+  integrity_failed: 'integrity',
+  derived_mismatch: 'integrity',
+  unreadable_record: 'integrity',
+  missing_record: 'integrity',
+  corrupt: 'integrity',
+  bad_signature: 'integrity',
+  key_missing: 'integrity',
+  // storage
+  disk_full: 'storage',
+  storage_error: 'storage',
+} as const satisfies Record<string, ErrorKind>;
+
+export type KnownErrorCode = keyof typeof ERROR_CODES;
+
+/** What to do with an error: by its code when it is a CodedError posd knows, otherwise internal. */
+export function dispositionOf(error: unknown): Disposition {
+  if (error instanceof CodedError) {
+    const kind = (ERROR_CODES as Record<string, ErrorKind | undefined>)[error.code];
+    if (kind) return BY_KIND[kind];
+  }
+  return BY_KIND.internal;
+}
+
+export function dispositionOfCode(code: KnownErrorCode): Disposition {
+  return BY_KIND[ERROR_CODES[code]];
+}
