@@ -49,6 +49,22 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * The scanner's own clock for one scan: each report is due a set time after the previous one was
+ * due, not after the previous one went out. A scanner does not wait for the host: when this
+ * process's event loop stalls, the reports that fell due meanwhile go out back to back as soon as
+ * it runs again, as they would reach a busy host from the OS's buffer.
+ */
+class DeviceClock {
+  private due = performance.now();
+
+  /** Waits until `ms` after the previous report was due; not at all when that time has passed. */
+  after(ms: number): Promise<void> {
+    this.due += ms;
+    return sleep(this.due - performance.now());
+  }
+}
+
+/**
  * A barcode / QR scanner, byte for byte, from the device's side. `scan()` types a code as its
  * mode would put it on the wire; `sendRaw()` injects anything (garbage reports, line noise).
  * Scans queue behind each other, as a scanner decodes one code at a time.
@@ -124,6 +140,7 @@ export class ScannerTwin implements DeviceEndpoint {
     const release = options.releaseBetweenKeys ?? true;
     const strokes = strokesOf(code, suffix);
     const counter = new Counter(options.onSent);
+    const clock = new DeviceClock();
     let completedAt = 0;
     for (let i = 0; i < strokes.length; i++) {
       const gap = timing.minMs + this.random() * (timing.maxMs - timing.minMs);
@@ -132,16 +149,16 @@ export class ScannerTwin implements DeviceEndpoint {
       if (completes) completedAt = this.markCompleted();
       await counter.send(this, pressReport(strokes[i]!));
       if (release) {
-        await sleep(gap / 2);
+        await clock.after(gap / 2);
         if (last && suffix === 'none') completedAt = this.markCompleted();
         await counter.send(this, RELEASE_REPORT);
-        if (!last) await sleep(gap - gap / 2);
+        if (!last) await clock.after(gap - gap / 2);
       } else if (!last) {
-        await sleep(gap);
+        await clock.after(gap);
       }
     }
     if (!release) {
-      await sleep(timing.minMs);
+      await clock.after(timing.minMs);
       if (suffix === 'none') completedAt = this.markCompleted();
       await counter.send(this, RELEASE_REPORT);
     }
@@ -152,9 +169,10 @@ export class ScannerTwin implements DeviceEndpoint {
     const reports = posReports(new Uint8Array(Buffer.from(code, 'utf8')), options.aim ?? ']Q1');
     const gap = options.reportGapMs ?? 1;
     const counter = new Counter(options.onSent);
+    const clock = new DeviceClock();
     let completedAt = 0;
     for (let i = 0; i < reports.length; i++) {
-      if (i > 0) await sleep(gap);
+      if (i > 0) await clock.after(gap);
       if (i === reports.length - 1) completedAt = this.markCompleted();
       await counter.send(this, reports[i]!);
     }
@@ -174,8 +192,9 @@ export class ScannerTwin implements DeviceEndpoint {
       await counter.send(this, bytes);
       return counter.receipt(completedAt);
     }
+    const clock = new DeviceClock();
     for (let i = 0; i < bytes.length; i++) {
-      if (i > 0) await sleep(gap);
+      if (i > 0) await clock.after(gap);
       if (i === bytes.length - 1) completedAt = this.markCompleted();
       await counter.send(this, bytes.subarray(i, i + 1));
     }

@@ -6,7 +6,14 @@ import { KeyboardReportDecoder } from './keyboard-report.js';
 import type { KeyEvent } from './keyboard-usages.js';
 import type { ScanSink } from './scan-sink.js';
 import { SerialLineAssembler } from './serial-lines.js';
+import type { SilenceOptions } from './silence.js';
 import { WedgeScanAssembler } from './wedge-assembler.js';
+
+/**
+ * The device layer's times are arrival times on an event loop that can stall, so its assemblers
+ * take a silence only from `tick`, which the device layer calls once waiting input is in.
+ */
+const SILENCE_SEEN_BY_TICK: SilenceOptions = { silenceSeenBy: 'tick' };
 
 /** The protocol stack of one scanner mode: what the device layer feeds and asks for deadlines. */
 export interface ScanEngine {
@@ -28,7 +35,7 @@ class WedgeEngine implements ScanEngine {
 
   constructor(options: ResolvedScannerOptions, private readonly sink: ScanSink) {
     this.decoder = new KeyboardReportDecoder(options.keyboardReportId);
-    this.assembler = new WedgeScanAssembler(options.wedge);
+    this.assembler = new WedgeScanAssembler(options.wedge, SILENCE_SEEN_BY_TICK);
   }
 
   input(report: Uint8Array, at: number): void {
@@ -57,7 +64,7 @@ class HidPosEngine implements ScanEngine {
   private readonly layout: HidPosLayout;
 
   constructor(options: ResolvedScannerOptions, private readonly sink: ScanSink) {
-    this.assembler = new HidPosAssembler(options.hidPos);
+    this.assembler = new HidPosAssembler(options.hidPos, SILENCE_SEEN_BY_TICK);
     this.layout = options.hidPosLayout;
   }
 
@@ -90,7 +97,7 @@ class SerialEngine implements ScanEngine {
   private readonly assembler: SerialLineAssembler;
 
   constructor(options: ResolvedScannerOptions, private readonly sink: ScanSink) {
-    this.assembler = new SerialLineAssembler(options.serial);
+    this.assembler = new SerialLineAssembler(options.serial, SILENCE_SEEN_BY_TICK);
   }
 
   input(chunk: Uint8Array, at: number): void {

@@ -1,6 +1,7 @@
 import type { HidPosFragment } from './hid-pos-report.js';
 import type { ScanSink } from './scan-sink.js';
 import { decodeScanBytes } from './scan-text.js';
+import type { SilenceOptions, SilenceWitness } from './silence.js';
 
 export interface HidPosTiming {
   /** A scan whose last report said "continued" is dropped if the next part takes longer than this. */
@@ -18,6 +19,8 @@ export const defaultHidPosTiming: Readonly<HidPosTiming> = Object.freeze({
  * Joins HID POS report fragments into scans: fragments flagged "continued" are buffered until a
  * fragment without the flag completes the code. A single-report scan is decoded in place.
  * One trailing CR, LF or CR LF inside the data (a scanner configured with a suffix) is removed.
+ * With `silenceSeenBy: 'tick'` only `tick` drops a scan whose continuation is late: a continuation
+ * that arrives after a stall of the host's event loop still completes its scan.
  */
 export class HidPosAssembler {
   private readonly buffer: Uint8Array;
@@ -27,13 +30,18 @@ export class HidPosAssembler {
   private symbology: string | undefined;
   private symbologyChanged = false;
   private lastAt = 0;
+  private readonly silenceSeenBy: SilenceWitness;
 
-  constructor(private readonly timing: HidPosTiming = defaultHidPosTiming) {
+  constructor(
+    private readonly timing: HidPosTiming = defaultHidPosTiming,
+    options: SilenceOptions = {},
+  ) {
     this.buffer = new Uint8Array(timing.maxScanBytes);
+    this.silenceSeenBy = options.silenceSeenBy ?? 'timestamps';
   }
 
   fragment(fragment: HidPosFragment, at: number, sink: ScanSink): void {
-    this.tick(at, sink);
+    if (this.silenceSeenBy === 'timestamps') this.tick(at, sink);
     if (!this.pending) {
       if (!fragment.continued) {
         this.complete(fragment.data, fragment.symbology, at, sink);

@@ -10,3 +10,4 @@ export { HidPosAssembler, defaultHidPosTiming, type HidPosTiming } from './hid-p
 export { SerialLineAssembler, defaultSerialTiming, type SerialTiming } from './serial-lines.js';
 export { decodeScanBytes } from './scan-text.js';
 export type { AssembledScan, ScanSink, ScanEnd } from './scan-sink.js';
+export type { SilenceOptions, SilenceWitness } from './silence.js';

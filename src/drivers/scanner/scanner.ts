@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ByteLink, LinkState } from '../transport/link.js';
 import { openLink, type LinkEnvironment } from '../transport/open-link.js';
+import { afterWaitingInput } from './after-waiting-input.js';
 import { splitAimPrefix } from './aim.js';
 import { resolveScannerOptions, scannerModeOf, type ResolvedScannerOptions, type ScannerMode, type ScannerOptions } from './config.js';
 import { makeScanEngine, type ScanEngine } from './engines.js';
@@ -47,6 +48,7 @@ export class Scanner extends EventEmitter<ScannerEvents> {
   private currentStatus: ScannerStatus = 'closed';
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
+  private cancelSettle: (() => void) | undefined;
   private stopped = true;
 
   /** Makes the link the URI names (not started): `hid:vvvv:pppp?mode=pos`, `serial:/dev/...`, `sim:scanner?transport=hid`. */
@@ -157,8 +159,26 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(deadline - this.options.now())));
   }
 
+  /**
+   * A deadline passed. The engine judges it only after the input that was waiting has come in:
+   * after a stall of the event loop this timer fires ahead of the reports the scanner sent
+   * meanwhile, and a silence nobody watched must not end (split) a scan.
+   */
   private readonly onTimer = (): void => {
     this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.stopped) return;
+    const deadline = this.engine.deadline();
+    if (deadline === undefined || deadline > this.options.now()) {
+      this.armTimer();
+      return;
+    }
+    this.timerAt = -Infinity; // no other timer while settling
+    this.cancelSettle = afterWaitingInput(this.onSettled);
+  };
+
+  private readonly onSettled = (): void => {
+    this.cancelSettle = undefined;
     this.timerAt = Infinity;
     if (this.stopped) return;
     this.engine.tick(this.options.now());
@@ -167,6 +187,8 @@ export class Scanner extends EventEmitter<ScannerEvents> {
 
   private clearTimer(): void {
     clearTimeout(this.timer);
+    this.cancelSettle?.();
+    this.cancelSettle = undefined;
     this.timer = undefined;
     this.timerAt = Infinity;
   }

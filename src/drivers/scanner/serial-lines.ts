@@ -1,5 +1,6 @@
 import type { ScanSink } from './scan-sink.js';
 import { decodeScanBytes } from './scan-text.js';
+import type { SilenceOptions, SilenceWitness } from './silence.js';
 
 export interface SerialTiming {
   /** A line without a terminator ends after this long without a byte (scanners set to no suffix). */
@@ -20,7 +21,9 @@ const LF = 0x0a;
  * Splits a serial scanner's byte stream into scans. A line ends at CR, at LF, or after a
  * silence; the LF of a CR LF pair is swallowed (the line is already out at the CR, so a CR LF
  * scanner costs no extra latency). Empty lines are ignored. A line with noise in it is rejected
- * as a whole and the parser starts afresh after the next terminator or silence.
+ * as a whole and the parser starts afresh after the next terminator or silence. With
+ * `silenceSeenBy: 'tick'` only `tick` ends a line by silence: bytes that arrive after a stall of
+ * the host's event loop continue the line they belong to.
  */
 export class SerialLineAssembler {
   private readonly buffer: Uint8Array;
@@ -28,13 +31,18 @@ export class SerialLineAssembler {
   private overflow = false;
   private afterCr = false;
   private lastAt = 0;
+  private readonly silenceSeenBy: SilenceWitness;
 
-  constructor(private readonly timing: SerialTiming = defaultSerialTiming) {
+  constructor(
+    private readonly timing: SerialTiming = defaultSerialTiming,
+    options: SilenceOptions = {},
+  ) {
     this.buffer = new Uint8Array(timing.maxLineBytes);
+    this.silenceSeenBy = options.silenceSeenBy ?? 'timestamps';
   }
 
   push(chunk: Uint8Array, at: number, sink: ScanSink): void {
-    this.tick(at, sink);
+    if (this.silenceSeenBy === 'timestamps') this.tick(at, sink);
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
       if (b === LF && this.afterCr) {

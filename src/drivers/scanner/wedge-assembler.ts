@@ -1,6 +1,7 @@
 import type { ScannerErrorCode } from './errors.js';
 import type { KeyEvent } from './keyboard-usages.js';
 import type { ScanSink } from './scan-sink.js';
+import type { SilenceOptions, SilenceWitness } from './silence.js';
 
 export interface WedgeTiming {
   /** A scan without a suffix ends after this long without a key press. */
@@ -30,12 +31,17 @@ export const defaultWedgeTiming: Readonly<WedgeTiming> = Object.freeze({
  * lost or unsupported keys). Rejected bursts that follow each other within `typingPauseMs` are
  * one typing run and produce one rejection: `human_typing` when slow or in several bursts,
  * otherwise `too_short`. Pure: every call takes the time; `deadline()` says when to call `tick`.
+ *
+ * With `silenceSeenBy: 'tick'` (the device layer) only `tick` ends a burst by silence, and a gap
+ * between two presses that is longer than the silence although no tick ended the burst is the
+ * host's stall, not the typist's: it is left out of the mean key gap, since its true length is
+ * unknown.
  */
 export class WedgeScanAssembler {
   private active = false;
   private text = '';
   private lastAt = 0;
-  private presses = 0;
+  private gaps = 0;
   private gapSum = 0;
   private faultCode: ScannerErrorCode | undefined;
   private faultMessage = '';
@@ -46,7 +52,14 @@ export class WedgeScanAssembler {
   private runSlow = false;
   private runLastAt = 0;
 
-  constructor(private readonly timing: WedgeTiming = defaultWedgeTiming) {}
+  private readonly silenceSeenBy: SilenceWitness;
+
+  constructor(
+    private readonly timing: WedgeTiming = defaultWedgeTiming,
+    options: SilenceOptions = {},
+  ) {
+    this.silenceSeenBy = options.silenceSeenBy ?? 'timestamps';
+  }
 
   key(key: KeyEvent, at: number, sink: ScanSink): void {
     this.press(at, sink);
@@ -98,13 +111,13 @@ export class WedgeScanAssembler {
   }
 
   private press(at: number, sink: ScanSink): void {
-    this.tick(at, sink);
+    if (this.silenceSeenBy === 'timestamps') this.tick(at, sink);
     if (!this.active) {
       this.active = true;
-    } else {
+    } else if (at - this.lastAt < this.timing.silenceMs) {
       this.gapSum += at - this.lastAt;
+      this.gaps++;
     }
-    this.presses++;
     this.lastAt = at;
   }
 
@@ -117,7 +130,7 @@ export class WedgeScanAssembler {
 
   private end(endedBy: 'suffix' | 'silence', at: number, sink: ScanSink): void {
     const text = this.text;
-    const meanGap = this.presses > 1 ? this.gapSum / (this.presses - 1) : 0;
+    const meanGap = this.gaps > 0 ? this.gapSum / this.gaps : 0;
     const fault = this.faultCode;
     const faultMessage = this.faultMessage;
     this.clearBurst();
@@ -159,7 +172,7 @@ export class WedgeScanAssembler {
   private clearBurst(): void {
     this.active = false;
     this.text = '';
-    this.presses = 0;
+    this.gaps = 0;
     this.gapSum = 0;
     this.faultCode = undefined;
     this.faultMessage = '';

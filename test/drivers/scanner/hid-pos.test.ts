@@ -136,3 +136,23 @@ describe('HID POS scan assembly', () => {
     expect(sink.scans.map((s) => s.text)).toEqual(['tail']);
   });
 });
+
+describe('HID POS scan assembly when only tick() witnesses a timeout (the device layer)', () => {
+  it('a continuation that arrives late with no tick in between completes its scan', () => {
+    const a = new HidPosAssembler(defaultHidPosTiming, { silenceSeenBy: 'tick' });
+    const sink = collectSink();
+    a.fragment(fragment(report(56, ']Q1', 'h'.repeat(56), true)), 0, sink);
+    a.fragment(fragment(report(4, ']Q1', 'tail', false)), 1000, sink);
+    expect(sink.log).toEqual([`scan:${'h'.repeat(56)}tail`]);
+  });
+
+  it('a tick past the timeout still drops the scan', () => {
+    const a = new HidPosAssembler(defaultHidPosTiming, { silenceSeenBy: 'tick' });
+    const sink = collectSink();
+    a.fragment(fragment(report(56, ']Q1', 'h'.repeat(56), true)), 0, sink);
+    a.tick(250, sink);
+    a.fragment(fragment(report(4, ']Q1', 'tail', false)), 260, sink);
+    expect(sink.log).toEqual(['reject:incomplete:56', 'scan:tail']);
+  });
+});
+

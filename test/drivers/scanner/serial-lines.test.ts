@@ -88,3 +88,20 @@ describe('serial scanner lines', () => {
     expect(sink.log).toEqual([]);
   });
 });
+
+describe('serial lines when only tick() witnesses a silence (the device layer)', () => {
+  it('a chunk after a long gap that no tick saw continues the line; a tick ends it', () => {
+    const a = new SerialLineAssembler(defaultSerialTiming, { silenceSeenBy: 'tick' });
+    const sink = collectSink();
+    a.push(bytes('ONE'), 200, sink);
+    a.push(bytes('TWO'), 300, sink);
+    expect(sink.scans).toEqual([]);
+    a.tick(350, sink);
+    a.push(bytes('THREE\r'), 400, sink);
+    expect(sink.scans.map((s) => [s.text, s.endedBy, s.at])).toEqual([
+      ['ONETWO', 'silence', 300],
+      ['THREE', 'suffix', 400],
+    ]);
+  });
+});
+

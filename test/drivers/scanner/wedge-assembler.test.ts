@@ -149,3 +149,52 @@ describe('wedge scan assembly (timestamps passed in)', () => {
     expect(a.reset(sink)).toBeUndefined();
   });
 });
+
+describe('wedge scan assembly when only tick() witnesses a silence (the device layer)', () => {
+  const byTick = (): WedgeScanAssembler => new WedgeScanAssembler(defaultWedgeTiming, { silenceSeenBy: 'tick' });
+
+  it('a long gap between two presses that no tick saw does not split the burst', () => {
+    const a = byTick();
+    const sink = collectSink();
+    const t = type(a, sink, '690', 0, 5);
+    type(a, sink, '1234567892⏎', t + 120, 5);
+    expect(sink.log).toEqual(['scan:6901234567892']);
+  });
+
+  it('leaves such a gap out of the mean key gap: its true length is unknown', () => {
+    const a = byTick();
+    const sink = collectSink();
+    const t = type(a, sink, '735', 0, 3);
+    type(a, sink, '13⏎', t + 200, 3); // counted, 200 ms would make the mean 42 ms
+    expect(sink.log).toEqual(['scan:73513']);
+  });
+
+  it('a tick after the silence still ends a scan, and the next presses start another', () => {
+    const a = byTick();
+    const sink = collectSink();
+    const last = type(a, sink, 'THIRD3', 0, 2);
+    a.tick(last + 39, sink);
+    expect(sink.scans).toEqual([]);
+    a.tick(last + 40, sink);
+    type(a, sink, 'FOURTH4', last + 45, 2);
+    a.tick(last + 45 + 12 + 40, sink);
+    expect(sink.scans.map((s) => [s.text, s.endedBy])).toEqual([
+      ['THIRD3', 'silence'],
+      ['FOURTH4', 'silence'],
+    ]);
+  });
+
+  it('a person typing, with the ticks the device layer makes at each silence, is still human_typing', () => {
+    const a = byTick();
+    const sink = collectSink();
+    let t = 0;
+    for (const c of '12345678') {
+      a.key(ch(c), t, sink);
+      a.tick(t + 40, sink);
+      t += 150;
+    }
+    a.key(ENTER, t, sink);
+    expect(sink.log).toEqual(['reject:human_typing:8']);
+  });
+});
+

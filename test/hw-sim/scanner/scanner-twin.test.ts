@@ -4,6 +4,13 @@ import { ScannerTwin } from '../../../hw-sim/scanner/scanner-twin.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
+function stallEventLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy: nothing else in this process runs
+  }
+}
+
 /** A twin with a recording host attached. */
 function attached(mode: 'wedge' | 'pos' | 'serial'): { twin: ScannerTwin; sent: Uint8Array[] } {
   const twin = new ScannerTwin(mode, { random: () => 0 });
@@ -47,6 +54,22 @@ describe('scanner twin: keyboard wedge', () => {
     expect(receipt).toMatchObject({ sent: 6, delivered: 6 });
     expect(receipt.completedAt).toBeGreaterThanOrEqual(before);
     expect(twin.lastCompletedAt).toBe(receipt.completedAt);
+  });
+
+  it('keeps its own clock: reports that fell due while the event loop was stalled go out back to back after it', async () => {
+    const { twin, sent } = attached('wedge');
+    let sentWhenTimersRan = -1;
+    await twin.scan('1234567890', {
+      keyTiming: { minMs: 10, maxMs: 10 },
+      onSent: (n) => {
+        if (n !== 1) return;
+        setTimeout(() => (sentWhenTimersRan = sent.length), 0);
+        stallEventLoop(60);
+      },
+    });
+    // A report every 5 ms: about 12 fell due during the 60 ms stall, and went out before any timer ran.
+    expect(sentWhenTimersRan).toBeGreaterThanOrEqual(11);
+    expect(sent.map(hex)).toEqual(ScannerTwin.wedgeReports('1234567890').map(hex));
   });
 
   it('queues scans: two scans never interleave', async () => {
