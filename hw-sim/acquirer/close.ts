@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { toHex } from '../../src/encoding/hex.js';
+import { fromHex, toHex } from '../../src/encoding/hex.js';
 import { KindTotalsBuilder, sameKindTotals } from '../../src/protocol/kind-totals.js';
-import { MerkleFrontier } from '../../src/protocol/merkle.js';
+import { MerkleFrontier, verifyConsistency } from '../../src/protocol/merkle.js';
 import type { CloseAck, CloseRequest, CountersignedCheckpoint } from '../../src/protocol/settlement.js';
 import { toRanges } from '../../src/protocol/settlement.js';
 import type { RecordIngest } from './ingest.js';
@@ -15,6 +15,27 @@ export type CloseResult = Omit<CloseAck, 'sig' | 'acquirer'>;
  * Balanced: the settlement advances and the ack countersigns the checkpoint. Otherwise the
  * ack lists what is missing or wrong and nothing advances.
  */
+/**
+ * The journal only grew since the checkpoint this acquirer last countersigned: the close carries
+ * an RFC 9162 consistency proof from that tree (its root is the stored frontier's) to the new one.
+ */
+function checkConsistency(request: CloseRequest, settledThrough: number, countersignedRoot: Uint8Array): { code: string; message: string } | undefined {
+  const proof = request.consistency;
+  if (settledThrough < 1) {
+    return proof === null ? undefined : { code: 'bad_consistency', message: 'a first settlement carries no consistency proof' };
+  }
+  if (proof === null) return { code: 'bad_consistency', message: `the close must prove consistency with the checkpoint countersigned at seq ${settledThrough}` };
+  const claimedRoot = request.checkpoint.kind === 'checkpoint' ? request.checkpoint.body.root : '';
+  if (proof.from !== settledThrough || !/^[0-9a-f]{64}$/.test(claimedRoot)) {
+    return { code: 'bad_consistency', message: `the consistency proof must start at the countersigned tree of size ${settledThrough}` };
+  }
+  const path = proof.path.map((node) => fromHex(node, 32));
+  if (!verifyConsistency(settledThrough, request.through, path, countersignedRoot, fromHex(claimedRoot, 32))) {
+    return { code: 'bad_consistency', message: `the journal does not extend the checkpoint countersigned at seq ${settledThrough}: its history was rewritten` };
+  }
+  return undefined;
+}
+
 export function closeSettlement(db: Database.Database, request: CloseRequest, bodySha256: string, ingest: RecordIngest, now: number): CloseResult {
   const terminal = request.terminal;
   const state = db.prepare('SELECT settled_through, frontier FROM terminals WHERE id = ?').get(terminal) as { settled_through: number; frontier: string };
@@ -39,6 +60,8 @@ export function closeSettlement(db: Database.Database, request: CloseRequest, bo
     problems.push({ code: 'bad_checkpoint', message: `the checkpoint must be record ${request.through} covering ${request.through} records` });
   }
   const frontier = MerkleFrontier.fromJSON(JSON.parse(state.frontier) as { size: number; stack: string[] });
+  const consistencyProblem = checkConsistency(request, state.settled_through, frontier.root());
+  if (consistencyProblem) problems.push(consistencyProblem);
   // The frontier stops before the previous checkpoint record, which is a leaf of this tree.
   const firstLeaf = Math.min(frontier.size, expectedFrom);
   const rows = db

@@ -60,7 +60,7 @@ export class AcquirerSimulator {
   private port = 0;
   private host = '127.0.0.1';
   private refusingNow = false;
-  readonly stats = { uploads: 0, closes: 0, replays: 0, conflicts: 0, badRequests: 0 };
+  readonly stats = { uploads: 0, closes: 0, replays: 0, conflicts: 0, badRequests: 0, consistencyProofs: 0 };
 
   private constructor(options: AcquirerOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -263,6 +263,7 @@ export class AcquirerSimulator {
       if (loseRecords) this.forgetEveryOther(terminal, body.from, body.through - 1);
       const now = this.now();
       const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now), now);
+      if (body.consistency !== null && !result.problems.some((p) => p.code === 'bad_consistency')) this.stats.consistencyProofs++;
       const ack = signAck<CloseAck>(result, this.signer);
       this.db
         .prepare('INSERT INTO closes(terminal, close_id, from_seq, through, balanced, totals, ack) VALUES (?, ?, ?, ?, ?, ?, ?)')

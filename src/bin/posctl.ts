@@ -41,15 +41,21 @@ journal
   );
 journal
   .command('prove')
-  .description('print an RFC 9162 inclusion proof of one record against a checkpoint')
+  .description('print an RFC 9162 proof: --seq N, that a record is in a checkpoint; --from N --to M, that checkpoint M extends checkpoint N')
   .requiredOption('--data-dir <dir>', 'posd data directory')
-  .requiredOption('--seq <n>', 'the record to prove')
-  .option('--checkpoint <n>', 'the checkpoint to prove against (default: the first one after the record)')
-  .action((o: { dataDir: string; seq: string; checkpoint?: string }) => run(async () => (await import('../cli/journal-commands.js')).proveCommand(o, out)));
+  .option('--seq <n>', 'inclusion: the record to prove')
+  .option('--checkpoint <n>', 'inclusion: the checkpoint to prove against (default: the first one after the record)')
+  .option('--from <n>', 'consistency: the older checkpoint (seq)')
+  .option('--to <n>', 'consistency: the newer checkpoint (seq)')
+  .action((o: { dataDir: string; seq?: string; checkpoint?: string; from?: string; to?: string }) =>
+    run(async () => (await import('../cli/proof-commands.js')).proveCommand(o, out)),
+  );
 journal
   .command('check-proof <file>')
-  .description('check an inclusion proof printed by `posctl journal prove`')
-  .action((file: string) => run(async () => (await import('../cli/journal-commands.js')).checkProofCommand(file, out, err)));
+  .description('check an inclusion or consistency proof printed by `posctl journal prove`')
+  .option('--anchor <file>', "a countersigned checkpoint held by the acquirer: the proof's checkpoint must be it")
+  .option('--acquirer-key <hex>', "the acquirer's public key, to check the anchor's signature")
+  .action((file: string, o: { anchor?: string; acquirerKey?: string }) => run(async () => (await import('../cli/proof-commands.js')).checkProofCommand(file, o, out, err)));
 
 program
   .command('status')

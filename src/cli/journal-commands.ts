@@ -1,15 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromHex, toHex } from '../encoding/hex.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure } from '../protocol/chain-verifier.js';
-import { inclusionProof, merkleRoot, verifyInclusion } from '../protocol/merkle.js';
-import type { SignedRecord } from '../protocol/record.js';
 import type { CloseAck } from '../protocol/settlement.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
 import { exportJournal } from '../terminal/ledger/export.js';
 import { Journal } from '../terminal/ledger/journal.js';
-import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
+import { CliError, EXIT, parseHexKey } from './exit.js';
 
 type Out = (line: string) => void;
 
@@ -69,66 +66,6 @@ export async function verifyCommand(
     }
     throw e;
   }
-}
-
-/** An RFC 9162 inclusion proof that record `seq` is in the tree a checkpoint committed to. */
-export interface InclusionProofDocument {
-  terminal: string;
-  seq: number;
-  recordHash: string;
-  checkpointSeq: number;
-  treeSize: number;
-  root: string;
-  path: string[];
-}
-
-export function proveCommand(options: { dataDir: string; seq: string; checkpoint?: string }, out: Out): number {
-  const seq = parseSeq(options.seq, '--seq');
-  const journal = openReadOnly(options.dataDir);
-  try {
-    const checkpointSeq = options.checkpoint !== undefined ? parseSeq(options.checkpoint, '--checkpoint') : findCheckpointAfter(journal, seq);
-    const stored = journal.get(checkpointSeq);
-    const checkpoint = stored && (JSON.parse(stored.text) as SignedRecord);
-    if (!checkpoint || checkpoint.kind !== 'checkpoint') throw new CliError(`record ${checkpointSeq} is not a checkpoint`);
-    if (seq >= checkpoint.body.size) throw new CliError(`checkpoint ${checkpointSeq} covers records 0..${checkpoint.body.size - 1}, not ${seq}`);
-    const hashes = journal.hashes(0, checkpoint.body.size);
-    if (toHex(merkleRoot(hashes)) !== checkpoint.body.root) throw new CliError(`checkpoint ${checkpointSeq} does not match the journal`, EXIT.failed);
-    const proof: InclusionProofDocument = {
-      terminal: journal.terminalId,
-      seq,
-      recordHash: toHex(hashes[seq]!),
-      checkpointSeq,
-      treeSize: checkpoint.body.size,
-      root: checkpoint.body.root,
-      path: inclusionProof(hashes, seq, checkpoint.body.size).map(toHex),
-    };
-    out(JSON.stringify(proof, null, 2));
-  } finally {
-    journal.close();
-  }
-  return EXIT.ok;
-}
-
-export function checkProofCommand(file: string, out: Out, err: Out): number {
-  let proof: InclusionProofDocument;
-  try {
-    proof = JSON.parse(readFileSync(file, 'utf8')) as InclusionProofDocument;
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const ok = verifyInclusion(fromHex(proof.recordHash, 32), proof.seq, proof.treeSize, proof.path.map((p) => fromHex(p, 32)), fromHex(proof.root, 32));
-  if (!ok) {
-    err(`FAILED: record ${proof.seq} is not proven to be in the tree of size ${proof.treeSize} with root ${proof.root}`);
-    return EXIT.failed;
-  }
-  out(`OK: record ${proof.seq} (${proof.recordHash}) is in checkpoint ${proof.checkpointSeq} of terminal ${proof.terminal}`);
-  return EXIT.ok;
-}
-
-function findCheckpointAfter(journal: Journal, seq: number): number {
-  const row = journal.firstSeqOfKind('checkpoint', seq);
-  if (row === null) throw new CliError(`no checkpoint after record ${seq} yet (settle or close the day first)`);
-  return row;
 }
 
 export function writeJson(file: string, value: unknown): void {

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../encoding/canonical-json.js';
 import type { KindTotals } from './record.js';
-import { PROTOCOL_VERSION } from './settlement-schemas.js';
+import { PROTOCOL_VERSION, type Consistency } from './settlement-schemas.js';
 
 /**
  * Request bodies as canonical JSON (RFC 8785), built from the journal's stored record texts.
@@ -28,9 +28,10 @@ export interface CloseBodyFields {
   from: number;
   through: number;
   totals: KindTotals;
+  consistency: Consistency | null;
 }
 
-/** `{"checkpoint","close","from","terminal","through","totals","v"}`. `checkpointText` is the checkpoint record's canonical text. */
+/** `{"checkpoint","close","consistency","from","terminal","through","totals","v"}`. `checkpointText` is the checkpoint record's canonical text. */
 export function encodeCloseRequest(fields: CloseBodyFields, checkpointText: string): string {
-  return `{"checkpoint":${checkpointText},"close":${canonicalJson(fields.close)},"from":${canonicalJson(fields.from)},"terminal":${canonicalJson(fields.terminal)},"through":${canonicalJson(fields.through)},"totals":${canonicalJson(fields.totals)},"v":${PROTOCOL_VERSION}}`;
+  return `{"checkpoint":${checkpointText},"close":${canonicalJson(fields.close)},"consistency":${canonicalJson(fields.consistency)},"from":${canonicalJson(fields.from)},"terminal":${canonicalJson(fields.terminal)},"through":${canonicalJson(fields.through)},"totals":${canonicalJson(fields.totals)},"v":${PROTOCOL_VERSION}}`;
 }

@@ -55,6 +55,10 @@ export const UploadRequestSchema = Type.Object(
 );
 export type UploadRequest = Static<typeof UploadRequestSchema>;
 
+/** A consistency proof between two tree sizes: the audit path, node hashes in hex. */
+export const ConsistencySchema = Type.Object({ from: Seq, path: Type.Array(Hex32, { maxItems: 128 }) }, { additionalProperties: false });
+export type Consistency = Static<typeof ConsistencySchema>;
+
 export const CloseRequestSchema = Type.Object(
   {
     v: Type.Literal(1),
@@ -67,6 +71,11 @@ export const CloseRequestSchema = Type.Object(
     checkpoint: WireRecord,
     /** Per asset, per financial kind: count and amount of the records in [from, through] the terminal holds as accepted. */
     totals: KindTotalsSchema,
+    /**
+     * RFC 9162 consistency proof from the tree the previous balanced close countersigned (its
+     * size is that checkpoint's seq, `from` - 1) to this checkpoint's tree; null at the first close.
+     */
+    consistency: Type.Union([ConsistencySchema, Type.Null()]),
   },
   { additionalProperties: false },
 );

@@ -178,7 +178,9 @@ export class Outbox {
     for (const money of this.journal.moneyRecords(from, through)) if (!dead.has(money.seq)) totals.add(money.asset, money.kind, money.amount);
     const checkpoint = this.journal.get(through);
     if (!checkpoint) throw new SettlementError('integrity_failed', `checkpoint ${through} is not in the journal`);
-    return encodeCloseRequest({ terminal: this.journal.terminalId, close: id, from, through, totals: totals.build() }, checkpoint.text);
+    const previous = from - 1;
+    const consistency = previous > 0 ? { from: previous, path: this.journal.consistencyProof(previous, through).map(toHex) } : null;
+    return encodeCloseRequest({ terminal: this.journal.terminalId, close: id, from, through, totals: totals.build(), consistency }, checkpoint.text);
   }
 }
 

@@ -71,7 +71,7 @@ describe('acquirer API: bad requests get a clear error and write nothing', () =>
     const res = await post(
       sim,
       `/v1/terminals/${chain.terminal}/settlements/c1`,
-      JSON.stringify({ v: 1, terminal: chain.terminal, close: 'c1', from: 0, through: 1, checkpoint: chain.records[1], totals: {} }),
+      JSON.stringify({ v: 1, terminal: chain.terminal, close: 'c1', from: 0, through: 1, checkpoint: chain.records[1], totals: {}, consistency: null }),
     );
     expect(res.status).toBe(403);
     expect(rowsIn(sim)).toBe(0);

@@ -36,13 +36,17 @@ export function migrate(db: Database.Database): void {
       WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), -1) + 1 FROM journal)
       BEGIN SELECT RAISE(ABORT, 'journal seq must be gapless'); END;
 
-    -- The Merkle frontier as of the last checkpoint: a cache, rebuilt from the journal if lost.
-    CREATE TABLE IF NOT EXISTS merkle_state (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      size INTEGER NOT NULL,
+    -- The Merkle frontier (right edge) at each checkpoint: a cache, rebuilt from the journal if
+    -- lost. Consistency proofs take the old tree's nodes from it.
+    CREATE TABLE IF NOT EXISTS merkle_frontiers (
+      size INTEGER PRIMARY KEY,
       frontier TEXT NOT NULL
     ) STRICT;
   `);
+  const legacyFrontier = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'merkle_state'`).get();
+  if (legacyFrontier) {
+    db.exec(`INSERT OR IGNORE INTO merkle_frontiers(size, frontier) SELECT size, frontier FROM merkle_state; DROP TABLE merkle_state;`);
+  }
   const row = db.prepare(`SELECT value FROM meta WHERE name = 'schema'`).get() as { value: string } | undefined;
   if (!row) db.prepare(`INSERT INTO meta(name, value) VALUES ('schema', ?)`).run(String(SCHEMA_VERSION));
 }

@@ -6,7 +6,7 @@ import { fromHex, toHex } from '../../encoding/hex.js';
 import { keyIdOf, type Signer } from '../../crypto/ed25519.js';
 import { DEFAULT_ASSETS, type AssetInfo } from '../../protocol/assets.js';
 import { DOMAIN, GENESIS_PREV } from '../../protocol/domains.js';
-import { MerkleFrontier } from '../../protocol/merkle.js';
+import { consistencyProof, frontierRanges, MerkleFrontier, streamedRoot } from '../../protocol/merkle.js';
 import {
   RECORD_VERSION,
   applyToTotals,
@@ -180,8 +180,8 @@ export class Journal {
       lastOfKind: db.prepare('SELECT MAX(seq) FROM journal WHERE kind = ? AND seq > ? AND seq <= ?').pluck(),
       firstOfKind: db.prepare('SELECT MIN(seq) FROM journal WHERE kind = ? AND seq > ?').pluck(),
       lastFinancial: db.prepare('SELECT MAX(seq) FROM journal WHERE seq > ? AND seq <= ? AND asset IS NOT NULL').pluck(),
-      merkleGet: db.prepare('SELECT size, frontier FROM merkle_state WHERE id = 1'),
-      merkleSet: db.prepare('INSERT INTO merkle_state(id, size, frontier) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET size = excluded.size, frontier = excluded.frontier'),
+      frontierAtOrBelow: db.prepare('SELECT size, frontier FROM merkle_frontiers WHERE size <= ? ORDER BY size DESC LIMIT 1'),
+      frontierSet: db.prepare('INSERT INTO merkle_frontiers(size, frontier) VALUES (?, ?) ON CONFLICT(size) DO UPDATE SET frontier = excluded.frontier'),
     };
   }
 
@@ -256,10 +256,12 @@ export class Journal {
     const size = this.headSeq + 1;
     const frontier = this.frontierAt(size);
     const root = toHex(frontier.root());
-    return this.appendDraft({ kind: 'checkpoint', body: { size, root } }, (appended) => {
-      this.stmt.merkleSet.run(frontier.size, JSON.stringify(frontier.toJSON()));
-      sameTransaction?.(appended);
+    const appended = this.appendDraft({ kind: 'checkpoint', body: { size, root } }, (record) => {
+      this.stmt.frontierSet.run(frontier.size, JSON.stringify(frontier.toJSON()));
+      sameTransaction?.(record);
     });
+    this.frontier = frontier;
+    return appended;
   }
 
   /**
@@ -344,14 +346,37 @@ export class Journal {
     return this.keys;
   }
 
-  private frontierAt(size: number): MerkleFrontier {
-    if (!this.frontier) {
-      const row = this.stmt.merkleGet.get() as { size: number; frontier: string } | undefined;
-      this.frontier = row && row.size <= size ? MerkleFrontier.fromJSON(JSON.parse(row.frontier) as { size: number; stack: string[] }) : new MerkleFrontier();
+  /** The Merkle right edge of the tree of the first `size` records: from the newest stored frontier at or below, plus the records after it. */
+  frontierAt(size: number): MerkleFrontier {
+    let base = this.frontier && this.frontier.size <= size ? this.frontier : undefined;
+    if (!base) {
+      const row = this.stmt.frontierAtOrBelow.get(size) as { size: number; frontier: string } | undefined;
+      base = row ? MerkleFrontier.fromJSON(JSON.parse(row.frontier) as { size: number; stack: string[] }) : new MerkleFrontier();
     }
-    const frontier = this.frontier.clone();
+    const frontier = base.clone();
     for (const hash of this.stmt.hashes.iterate(frontier.size, size) as IterableIterator<Buffer>) frontier.add(hash);
     return frontier;
+  }
+
+  /** The Merkle tree hash of records [from, to), streamed in O(log n) memory. */
+  subtreeRoot(from: number, to: number): Uint8Array {
+    return streamedRoot(this.stmt.hashes.iterate(from, to) as IterableIterator<Buffer>);
+  }
+
+  /**
+   * An RFC 9162 consistency proof that the tree of the first `newSize` records extends the tree
+   * of the first `oldSize`: the old tree's nodes come from its right edge, the new ones from the
+   * records added since, so the work is in proportion to those.
+   */
+  consistencyProof(oldSize: number, newSize: number): Uint8Array[] {
+    if (newSize > this.headSeq + 1) throw new JournalError('not_allowed', `the journal has ${this.headSeq + 1} records, not ${newSize}`);
+    const old = this.frontierAt(oldSize);
+    const edge = new Map(frontierRanges(oldSize).map(([from, to], i) => [`${from}:${to}`, old.subtrees()[i]!]));
+    return consistencyProof(
+      (from, to) => (to <= oldSize ? edge.get(`${from}:${to}`) : undefined) ?? this.subtreeRoot(from, to),
+      oldSize,
+      newSize,
+    );
   }
 
   private appendDraft(draft: RecordDraft, sameTransaction?: SameTransaction): AppendResult {
