@@ -66,17 +66,19 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private lastExchangeAt = 0;
+  /** Polls that failed in a row, and the last one's error. */
   private failures = 0;
   private lastPollError: Error | undefined;
+  private chipWasDown = true;
 
   private readonly onChipHealth = (chip: DeviceHealth<Pn532Detail>): void => {
+    // A chip that comes back starts with a clean slate of polls.
     if (chip.state === 'ready' && this.chipWasDown) this.failures = 0;
     this.chipWasDown = chip.state !== 'ready';
     if (chip.state !== 'ready' && this.present) this.cardGone(this.present, 'reader_down');
     this.updateHealth();
     this.wakeLoop();
   };
-  private chipWasDown = true;
 
   constructor(
     readonly pn532: Pn532,
