@@ -182,7 +182,7 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
 
   private async loop(): Promise<void> {
     while (this.running) {
-      if (this.pn532.phase !== 'ready') {
+      if (this.pn532.health().state !== 'ready') {
         await this.pause();
         continue;
       }

@@ -165,11 +165,6 @@ export class Pn532 extends EventEmitter<Pn532Events> implements Device<Pn532Deta
     return this.link.uri;
   }
 
-  /** Where the driver is (connecting, initialising, unresponsive...); health() says what that means. */
-  get phase(): Pn532Phase {
-    return this.currentPhase;
-  }
-
   health(): DeviceHealth<Pn532Detail> {
     return this.tracker.get();
   }
