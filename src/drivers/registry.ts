@@ -4,6 +4,7 @@ import type { GpioEnvironment } from './gpio/open-io-plugin.js';
 import { parseGpioUri } from './gpio/open-io-plugin.js';
 import type { NfcReader } from './nfc/nfc-reader.js';
 import type { EscPosPrinter } from './printer/escpos-printer.js';
+import type { ScannerMode } from './scanner/config.js';
 import type { Scanner } from './scanner/scanner.js';
 import type { LinkEnvironment } from './transport/open-link.js';
 import { parseDeviceUri, type DeviceUri } from './transport/uri.js';
@@ -19,7 +20,7 @@ export interface DeviceSettings {
   /** `profile`: a printer profile id (generic-58-zh by default; see escpos/profiles.ts). */
   printer: { uri: string; profile?: string };
   /** `mode`: wedge, pos or serial; by default as the URI implies (hid: wedge, ?mode=pos, serial: serial). */
-  scanner: { uri: string; mode?: string };
+  scanner: { uri: string; mode?: ScannerMode };
   nfc: { uri: string };
   /** `pins` and `timing` as docs/devices/gpio.md describes them. */
   gpio: { uri: string; pins: unknown; timing?: unknown };
@@ -83,7 +84,7 @@ const FACTORIES: { readonly [K in DeviceKind]: DeviceFactory<K> } = {
     supports: (uri) => linkUri(uri) !== undefined,
     async create(settings, env) {
       const [{ Scanner }, { scannerModeOf }] = await Promise.all([import('./scanner/scanner.js'), import('./scanner/config.js')]);
-      const mode = scannerModeOf(settings.uri, settings.mode as Parameters<typeof scannerModeOf>[1]);
+      const mode = scannerModeOf(settings.uri, settings.mode);
       return Scanner.open(settings.uri, env, { mode });
     },
   },
