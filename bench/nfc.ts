@@ -34,7 +34,7 @@ const bench: BenchModule = {
     const reader = await NfcReader.open(`sim:nfc?baud=${BAUD}`, { simBus: bus }, { presenceIntervalMs: 600_000 });
     reader.start();
     try {
-      await reader.pn532.whenReady(10_000);
+      await reader.pn532.waitReady(10_000);
       twin.enterField(new IsoDepCard([new WalletApplet()]));
       await new Promise<void>((resolve) => reader.once('card', () => resolve()));
       const client = new ApduClient(reader.channel());

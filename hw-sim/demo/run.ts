@@ -90,7 +90,11 @@ async function main(): Promise<void> {
   counter.on('receiptFailed', (seq, err) => say(`  receipt ${seq} not printed yet: ${err.message}`));
   runtime.gpio?.on('drawer', (state) => say(`  cash drawer ${state}`));
   runtime.gpio?.on('cancel', () => say('  cancel key pressed'));
-  runtime.printer?.on('status', (s) => s.state !== 'ok' && say(`  printer: ${s.state}`));
+  let printerCondition = runtime.printer?.health().detail.condition;
+  runtime.printer?.on('health', (h) => {
+    if (h.detail.condition !== printerCondition && h.detail.condition !== 'ok') say(`  printer: ${h.detail.condition}`);
+    printerCondition = h.detail.condition;
+  });
   runtime.nfc?.on('card', (card) => say(`  NFC: ${card.isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field; offline wallet payments arrive with the payments work`));
   runtime.drainer?.on('settled', (ack) => say(`  SETTLED through record ${ack.through}: the acquirer countersigned checkpoint ${ack.checkpoint!.root.slice(0, 16)}…`));
 

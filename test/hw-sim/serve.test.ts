@@ -53,7 +53,7 @@ describe('hw-sim serve --pty', () => {
       reader.on('card', (c) => cards.push(c));
       reader.start();
       try {
-        await new Promise<void>((resolve) => (reader.status === 'ready' ? resolve() : reader.on('status', (s) => s === 'ready' && resolve())));
+        await reader.waitReady(30_000);
         await post(`${at.control}/nfc/present`, { card: 'wallet' });
         while (cards.length === 0) await new Promise((r) => setTimeout(r, 10));
         expect(cards[0]!.isoDep).toBe(true);

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { HealthTracker, waitUntilUsable, type Device, type DeviceHealth, type HealthEvents } from '../device.js';
+import { errnoOf, explainOpenError } from '../transport/open-error.js';
 import { BuzzerPlayer, type BeepOutcome } from './buzzer-player.js';
 import { patternSteps, resolvePattern, type BuzzerPattern, type BuzzerPatternName } from './buzzer-patterns.js';
 import { CancelButton } from './cancel-button.js';
 import { DrawerRelay, type KickOutcome } from './drawer-relay.js';
 import { DrawerSwitch, type DrawerState } from './drawer-switch.js';
-import { GpioError } from './errors.js';
+import { GpioError, type GpioErrorCode } from './errors.js';
 import type { IoPlugin } from './io-plugin.js';
 import { createBoard, disposeBoard, type J5Board } from './johnny-five.js';
 import { OutputLine } from './lines.js';
@@ -14,17 +16,26 @@ import { StatusLights, type LightMode } from './status-lights.js';
 import { checkMs, defaultGpioTiming, DRAWER_PULSE_LIMITS, parseGpioTiming, type GpioTiming } from './timing.js';
 
 /**
+ * Where the device is; its health state has the same words:
  * - stopped: not started yet, or stop() was called
- * - connecting: waiting for the IO plugin to be ready
+ * - connecting: waiting for the IO plugin to load and be ready
  * - ready: pins are set up; outputs follow commands, inputs report
- * - failed: the plugin reported an error, closed or disconnected, or a pin call threw; the relay
- *   and buzzer were driven off (as far as the plugin still allowed) and nothing is driven since
+ * - failed: the plugin could not be loaded, reported an error, closed or disconnected, or a pin
+ *   call threw; the relay and buzzer were driven off (as far as the plugin still allowed) and
+ *   nothing is driven since. A device fails for good: make a new one with a new plugin.
  */
-export type GpioStatus = 'stopped' | 'connecting' | 'ready' | 'failed';
+type GpioPhase = 'stopped' | 'connecting' | 'ready' | 'failed';
 
-export interface CounterGpioEvents {
-  /** Only on change. The cause is set for `failed`. */
-  status: [status: GpioStatus, cause: GpioError | undefined];
+/** The GPIO device's part of its health record. */
+export type GpioDetail = {
+  /** The IO plugin's name (null while it is being loaded). */
+  readonly plugin: string | null;
+  readonly features: CounterGpioFeatures;
+  /** The GpioError code of the failure, when failed. */
+  readonly failure: GpioErrorCode | null;
+};
+
+export interface CounterGpioEvents extends HealthEvents<GpioDetail> {
   /** Once per debounced press of the cancel key. */
   cancel: [];
   /** The drawer switch settled in a new state (the first time from unknown, too). */
@@ -33,11 +44,16 @@ export interface CounterGpioEvents {
   drawerLeftOpen: [openForMs: number];
 }
 
+/** Loads a real IO plugin when the device starts (so a plugin that cannot load becomes a failed health, with its reason). */
+export type IoPluginOpener = () => Promise<IoPlugin>;
+
 export interface CounterGpioOptions {
-  /** The johnny-five IO plugin: raspi-io or pi-io on a Pi, hw-sim's twin in tests and the demo. */
-  io: IoPlugin;
+  /** The johnny-five IO plugin (raspi-io or pi-io on a Pi, hw-sim's twin in tests and the demo), or how to load it. */
+  io: IoPlugin | IoPluginOpener;
   pins: GpioPinMap;
   timing?: Partial<GpioTiming>;
+  /** The URI the plugin was named by (gpio:raspi, sim:gpio); default `io:` and the plugin's name. */
+  uri?: string;
 }
 
 export interface CounterGpioFeatures {
@@ -59,14 +75,19 @@ const LIGHT_MODES: readonly LightMode[] = ['on', 'off', 'blink'];
  * not define are absent: lights and beeps on them do nothing (beep resolves `unwired`), a kick
  * rejects `not_configured`.
  */
-export class CounterGpio extends EventEmitter<CounterGpioEvents> {
+export class CounterGpio extends EventEmitter<CounterGpioEvents> implements Device<GpioDetail> {
+  readonly kind = 'gpio' as const;
+  readonly uri: string;
   readonly timing: GpioTiming;
-  private currentStatus: GpioStatus = 'stopped';
+  private phase: GpioPhase = 'stopped';
+  private failure: GpioError | undefined;
   private started = false;
   private board: J5Board | undefined;
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private startWaiter: { resolve(): void; reject(err: GpioError): void } | undefined;
-  private readonly io: IoPlugin;
+  private readonly openIo: IoPluginOpener | undefined;
+  private io: IoPlugin | undefined;
+  private readonly tracker: HealthTracker<GpioDetail>;
   private readonly pins: GpioPinMap;
   private readonly lights: StatusLights;
   private readonly lightLines = new Map<StatusLight, OutputLine>();
@@ -82,14 +103,22 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
 
   constructor(options: CounterGpioOptions) {
     super();
-    this.io = options.io;
+    if (typeof options.io === 'function') this.openIo = options.io;
+    else this.io = options.io;
+    this.uri = options.uri ?? `io:${this.io?.name ?? 'plugin'}`;
     this.pins = options.pins;
     this.timing = parseGpioTiming({ ...defaultGpioTiming, ...definedOnly(options.timing ?? {}) });
     this.lights = new StatusLights(this.lightLines, this.timing);
+    this.tracker = new HealthTracker((health) => this.emit('health', health), this.detail());
   }
 
-  get status(): GpioStatus {
-    return this.currentStatus;
+  health(): DeviceHealth<GpioDetail> {
+    return this.tracker.get();
+  }
+
+  /** Resolves once the pins are set up; rejects with DeviceError('not_ready') and the reason after timeoutMs. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return waitUntilUsable(this, timeoutMs);
   }
 
   get features(): CounterGpioFeatures {
@@ -102,46 +131,69 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
     };
   }
 
-  /** Opens the board and sets up every mapped pin. Resolves once ready; a device is started once. */
+  /**
+   * Loads the plugin (if given as an opener), opens the board and sets up every mapped pin. The
+   * returned promise resolves once ready and rejects with the GpioError that failed the device;
+   * ignoring it is safe (health() and the 'health' event say the same). A device is started once.
+   */
   start(): Promise<void> {
-    if (this.started) return Promise.reject(new GpioError('closed', 'CounterGpio: start() may be called once; make a new device with a new IO plugin'));
+    if (this.started) return handled(Promise.reject(new GpioError('closed', 'CounterGpio: start() may be called once; make a new device with a new IO plugin')));
     this.started = true;
-    const ready = new Promise<void>((resolve, reject) => {
-      this.startWaiter = { resolve, reject };
-    });
-    this.setStatus('connecting');
-    this.io.on('error', this.onIoError);
-    this.io.on('close', this.onIoClose);
-    this.io.on('disconnect', this.onIoDisconnect);
+    const ready = handled(
+      new Promise<void>((resolve, reject) => {
+        this.startWaiter = { resolve, reject };
+      }),
+    );
+    this.setPhase('connecting');
     this.readyTimer = setTimeout(() => {
-      this.fail(new GpioError('open_timeout', `IO plugin ${this.io.name} not ready after ${this.timing.readyTimeoutMs} ms`));
+      this.fail(new GpioError('open_timeout', `IO plugin ${this.io?.name ?? this.uri} not ready after ${this.timing.readyTimeoutMs} ms`));
     }, this.timing.readyTimeoutMs);
+    if (this.io) this.openBoard(this.io);
+    else this.loadPlugin(this.openIo!);
+    return ready;
+  }
+
+  private loadPlugin(open: IoPluginOpener): void {
+    open().then(
+      (io) => {
+        if (this.phase !== 'connecting') return;
+        this.io = io;
+        this.updateHealth();
+        this.openBoard(io);
+      },
+      (err: unknown) => this.fail(err instanceof GpioError ? err : new GpioError('plugin_failed', `${this.uri}: ${(err as Error).message}`, { cause: err })),
+    );
+  }
+
+  private openBoard(io: IoPlugin): void {
+    io.on('error', this.onIoError);
+    io.on('close', this.onIoClose);
+    io.on('disconnect', this.onIoDisconnect);
     try {
-      const board = createBoard(this.io, this.timing.readyTimeoutMs);
+      const board = createBoard(io, this.timing.readyTimeoutMs);
       this.board = board;
       board.on('error', (err: unknown) => this.fail(lost('reported an error', err)));
       board.once('ready', () => this.boardReady(board));
     } catch (err) {
-      this.fail(new GpioError('io_failed', `johnny-five could not take IO plugin ${this.io.name}: ${(err as Error).message}`, { cause: err }));
+      this.fail(new GpioError('io_failed', `johnny-five could not take IO plugin ${io.name}: ${(err as Error).message}`, { cause: err }));
     }
-    return ready;
   }
 
   /** Relay off, buzzer off, lights off, inputs ignored; the device cannot be started again. */
   async stop(): Promise<void> {
-    if (this.currentStatus === 'stopped') return;
-    const wasLive = this.currentStatus === 'ready';
-    this.currentStatus = 'stopped';
+    if (this.phase === 'stopped') return;
+    const wasLive = this.phase === 'ready';
+    this.phase = 'stopped';
     this.relay?.interrupt('the device stopped');
     this.buzzer?.stop(wasLive);
     this.lights.halt(wasLive);
     this.shutDown(new GpioError('closed', 'CounterGpio stopped before the IO plugin was ready'));
     try {
-      this.io.reset?.();
+      this.io?.reset?.();
     } catch {
       /* a plugin that cannot reset is being let go anyway */
     }
-    this.emit('status', 'stopped', undefined);
+    this.updateHealth();
   }
 
   setLight(light: StatusLight, mode: LightMode): void {
@@ -168,7 +220,7 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
 
   /** Silences the buzzer now and drops the waiting pattern. */
   silence(): void {
-    if (this.currentStatus === 'ready') this.buzzer?.stop();
+    if (this.phase === 'ready') this.buzzer?.stop();
   }
 
   /** Kicks the drawer: one relay pulse, coalesced with one already under way. Resolves once the relay is released. */
@@ -195,25 +247,25 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
   }
 
   private boardReady(board: J5Board): void {
-    if (this.currentStatus !== 'connecting') return;
+    if (this.phase !== 'connecting') return;
     clearTimeout(this.readyTimer);
     this.readyTimer = undefined;
     try {
-      this.setUpLines(board);
+      this.setUpLines(board, board.io);
     } catch (err) {
       this.fail(err instanceof GpioError ? err : new GpioError('io_failed', String(err), { cause: err }));
       return;
     }
-    if (this.currentStatus !== 'connecting') return;
+    if (this.phase !== 'connecting') return;
     this.lights.goLive();
-    if (this.currentStatus !== 'connecting') return;
-    this.setStatus('ready');
+    if (this.phase !== 'connecting') return;
+    this.setPhase('ready');
     const waiter = this.startWaiter;
     this.startWaiter = undefined;
     waiter?.resolve();
   }
 
-  private setUpLines(board: J5Board): void {
+  private setUpLines(board: J5Board, io: IoPlugin): void {
     const wanted: { line: LineName; id: PinId; direction: 'output' | 'input' }[] = [];
     for (const line of OUTPUT_LINES) {
       const pin = this.pins[line];
@@ -223,12 +275,12 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
       const pin = this.pins[line];
       if (pin) wanted.push({ line, id: pin.pin, direction: 'input' });
     }
-    const index = resolvePins(this.io, board.pins, wanted);
+    const index = resolvePins(io, board.pins, wanted);
 
     const output = (line: OutputLineName): OutputLine | undefined => {
       const config = this.pins[line];
       if (!config) return undefined;
-      const made = new OutputLine(line, this.io, index.get(line)!, config.active === 'low', this.onFault);
+      const made = new OutputLine(line, io, index.get(line)!, config.active === 'low', this.onFault);
       this.outputs.push(made);
       return made;
     };
@@ -245,12 +297,12 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
 
     const { cancelButton, drawerSwitch } = this.pins;
     if (cancelButton) {
-      this.cancelButton = new CancelButton(this.io, index.get('cancelButton')!, cancelButton, this.timing.cancelDebounceMs, () => this.emit('cancel'), this.onFault);
+      this.cancelButton = new CancelButton(io, index.get('cancelButton')!, cancelButton, this.timing.cancelDebounceMs, () => this.emit('cancel'), this.onFault);
       if (!this.cancelButton.attach()) return;
     }
     if (drawerSwitch) {
       this.drawerSwitch = new DrawerSwitch(
-        this.io,
+        io,
         index.get('drawerSwitch')!,
         drawerSwitch,
         this.timing,
@@ -263,13 +315,14 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
 
   /** The plugin failed: relay and buzzer off as far as it still lets us, then nothing more is driven. */
   private fail(cause: GpioError): void {
-    if (this.currentStatus === 'failed' || this.currentStatus === 'stopped') return;
-    this.currentStatus = 'failed';
+    if (this.phase === 'failed' || this.phase === 'stopped') return;
+    this.phase = 'failed';
+    this.failure = cause;
     this.relay?.interrupt(cause.message);
     this.buzzer?.stop();
     this.lights.halt(false);
     this.shutDown(cause);
-    this.emit('status', 'failed', cause);
+    this.updateHealth();
   }
 
   private shutDown(startError: GpioError): void {
@@ -277,11 +330,14 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
     this.readyTimer = undefined;
     this.cancelButton?.detach();
     this.drawerSwitch?.detach();
-    this.io.off('error', this.onIoError);
-    this.io.off('close', this.onIoClose);
-    this.io.off('disconnect', this.onIoDisconnect);
-    // A plugin that errors later must not crash the process for want of a listener.
-    this.io.on('error', ignore);
+    const io = this.io;
+    if (io) {
+      io.off('error', this.onIoError);
+      io.off('close', this.onIoClose);
+      io.off('disconnect', this.onIoDisconnect);
+      // A plugin that errors later must not crash the process for want of a listener.
+      io.on('error', ignore);
+    }
     if (this.board) disposeBoard(this.board);
     this.board = undefined;
     const waiter = this.startWaiter;
@@ -290,16 +346,41 @@ export class CounterGpio extends EventEmitter<CounterGpioEvents> {
   }
 
   private assertReady(what: string): void {
-    if (this.currentStatus === 'ready') return;
-    if (this.currentStatus === 'stopped') throw new GpioError(this.started ? 'closed' : 'not_ready', `${what}: the GPIO device is ${this.started ? 'stopped' : 'not started'}`);
-    throw new GpioError('not_ready', `${what}: the GPIO device is ${this.currentStatus}`);
+    if (this.phase === 'ready') return;
+    if (this.phase === 'stopped') throw new GpioError(this.started ? 'closed' : 'not_ready', `${what}: the GPIO device is ${this.started ? 'stopped' : 'not started'}`);
+    throw new GpioError('not_ready', `${what}: the GPIO device is ${this.phase}`);
   }
 
-  private setStatus(status: GpioStatus, cause?: GpioError): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.emit('status', status, cause);
+  private setPhase(phase: GpioPhase): void {
+    this.phase = phase;
+    this.updateHealth();
   }
+
+  private updateHealth(): void {
+    const reason = this.phase === 'failed' && this.failure ? this.failureReason(this.failure) : null;
+    this.tracker.set(this.phase, reason, this.detail());
+  }
+
+  /** The failure's own words, or the errno's when the plugin met a device node it may not open. */
+  private failureReason(failure: GpioError): string {
+    const errno = errnoOf(failure);
+    if (errno === undefined) return failure.message;
+    return `${explainOpenError(failure, { transport: 'gpio', what: this.uri })} (${failure.message})`;
+  }
+
+  private detail(): GpioDetail {
+    return {
+      plugin: this.io?.name ?? null,
+      features: this.features,
+      failure: this.phase === 'failed' ? (this.failure?.code ?? null) : null,
+    };
+  }
+}
+
+/** Marks a promise as handled, so a caller that ignores it causes no unhandled rejection; awaiting it still rejects. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function lost(what: string, err?: unknown): GpioError {

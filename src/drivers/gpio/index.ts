@@ -1,5 +1,5 @@
-export { CounterGpio, type CounterGpioEvents, type CounterGpioFeatures, type CounterGpioOptions, type GpioStatus } from './counter-gpio.js';
-export { openCounterGpio } from './open-counter-gpio.js';
+export { CounterGpio, type CounterGpioEvents, type CounterGpioFeatures, type CounterGpioOptions, type GpioDetail, type IoPluginOpener } from './counter-gpio.js';
+export { createCounterGpio, openCounterGpio, parseGpioSettings, type GpioSettings } from './open-counter-gpio.js';
 export { openIoPlugin, parseGpioUri, type GpioEnvironment, type GpioPluginUri, type RealPluginName } from './open-io-plugin.js';
 export { GpioError, type GpioErrorCode } from './errors.js';
 export type { IoPlugin, IoModes, IoPinInfo, IoPluginEvent } from './io-plugin.js';

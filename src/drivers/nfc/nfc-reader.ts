@@ -1,14 +1,17 @@
 import { EventEmitter } from 'node:events';
+import { HealthTracker, waitUntilUsable, type Device, type DeviceHealth, type HealthEvents } from '../device.js';
 import type { CardChannel } from '../iso7816/card-channel.js';
 import { Pn532Error } from '../pn532/errors.js';
-import { Pn532, type Pn532Options, type Pn532Status } from '../pn532/pn532.js';
+import { Pn532, type Pn532Detail, type Pn532Options } from '../pn532/pn532.js';
 import { openLink, type LinkEnvironment } from '../transport/open-link.js';
 import { cardFromTarget, isType2Tag, type NfcCard } from './card.js';
 import { NfcError } from './errors.js';
 import { TapChannel, type TapExchanger } from './tap-channel.js';
 
-/** Pushed only when it changes. */
-export type ReaderStatus = 'starting' | 'ready' | 'no_reader' | 'error' | 'stopped';
+/** The reader's part of its health record: the chip's, plus the polls that failed in a row. */
+export type NfcReaderDetail = Pn532Detail & {
+  readonly failedPolls: number;
+};
 
 export type RemovalReason =
   /** The presence check found the card gone. */
@@ -26,12 +29,10 @@ export interface NfcReaderOptions {
   pollGapMs: number;
   /** How long the card must be idle (no exchange) before its presence is checked again. */
   presenceIntervalMs: number;
-  /** Consecutive failed polls before the status becomes 'error'. */
+  /** Consecutive failed polls before the health becomes degraded. */
   errorThreshold: number;
   /** Pause after a failed poll. */
   errorBackoffMs: number;
-  /** After start(), how long to wait for the chip before saying 'no_reader'. */
-  startupGraceMs: number;
   pn532: Partial<Pn532Options>;
 }
 
@@ -41,14 +42,12 @@ export const defaultNfcReaderOptions: NfcReaderOptions = {
   presenceIntervalMs: 150,
   errorThreshold: 3,
   errorBackoffMs: 100,
-  startupGraceMs: 3000,
   pn532: {},
 };
 
-export interface NfcReaderEvents {
+export interface NfcReaderEvents extends HealthEvents<NfcReaderDetail> {
   card: [card: NfcCard];
   removed: [card: NfcCard, reason: RemovalReason];
-  status: [status: ReaderStatus, cause: Error | undefined];
 }
 
 /**
@@ -57,31 +56,27 @@ export interface NfcReaderEvents {
  * which the chip bounds by RFConfiguration MaxRetries, so the loop stays responsive; while a
  * card is present it checks presence whenever the card has been idle for presenceIntervalMs.
  */
-export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExchanger {
+export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExchanger, Device<NfcReaderDetail> {
+  readonly kind = 'nfc' as const;
   readonly options: NfcReaderOptions;
-  private currentStatus: ReaderStatus = 'starting';
+  private readonly tracker: HealthTracker<NfcReaderDetail>;
   private present: NfcCard | undefined;
   private tapCounter = 0;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private lastExchangeAt = 0;
+  /** Polls that failed in a row, and the last one's error. */
   private failures = 0;
-  private wasReady = false;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private lastPollError: Error | undefined;
+  private chipWasDown = true;
 
-  private readonly onChipStatus = (status: Pn532Status, cause: Error | undefined): void => {
-    if (status === 'ready') {
-      this.wasReady = true;
-      clearTimeout(this.graceTimer);
-      this.failures = 0;
-      this.setStatus('ready');
-    } else if (status === 'failed') {
-      this.setStatus('error', cause);
-    } else if (status === 'unresponsive' || (status === 'connecting' && this.wasReady)) {
-      this.setStatus('no_reader', cause);
-    }
-    if (status !== 'ready' && this.present) this.cardGone(this.present, 'reader_down');
+  private readonly onChipHealth = (chip: DeviceHealth<Pn532Detail>): void => {
+    // A chip that comes back starts with a clean slate of polls.
+    if (chip.state === 'ready' && this.chipWasDown) this.failures = 0;
+    this.chipWasDown = chip.state !== 'ready';
+    if (chip.state !== 'ready' && this.present) this.cardGone(this.present, 'reader_down');
+    this.updateHealth();
     this.wakeLoop();
   };
 
@@ -91,16 +86,30 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
   ) {
     super();
     this.options = { ...defaultNfcReaderOptions, ...options };
+    this.tracker = new HealthTracker((health) => this.emit('health', health), this.detail());
+  }
+
+  get uri(): string {
+    return this.pn532.uri;
+  }
+
+  /**
+   * The chip's health (connecting with the link's or the chip's reason, failed for the wrong chip),
+   * degraded while polls keep failing, stopped when the reader is.
+   */
+  health(): DeviceHealth<NfcReaderDetail> {
+    return this.tracker.get();
+  }
+
+  /** Resolves when the reader polls; rejects with DeviceError('not_ready') and the reason after timeoutMs. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return waitUntilUsable(this, timeoutMs);
   }
 
   /** A reader on a device URI: `serial:/dev/serial/by-id/...?baud=115200`, `sim:nfc`. */
   static async open(uri: string, env: LinkEnvironment = {}, options: Partial<NfcReaderOptions> = {}): Promise<NfcReader> {
     const link = await openLink(uri, env, 115200);
     return new NfcReader(new Pn532(link, options.pn532 ?? {}), options);
-  }
-
-  get status(): ReaderStatus {
-    return this.currentStatus;
   }
 
   /** The card in the field now, if any. */
@@ -111,26 +120,23 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.wasReady = false;
     this.failures = 0;
-    this.pn532.on('status', this.onChipStatus);
-    this.graceTimer = setTimeout(() => {
-      if (this.currentStatus === 'starting') this.setStatus('no_reader');
-    }, this.options.startupGraceMs);
+    this.chipWasDown = true;
+    this.pn532.on('health', this.onChipHealth);
     this.pn532.start();
+    this.updateHealth();
     this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.graceTimer);
     this.wakeLoop();
     if (this.present) this.cardGone(this.present, 'stopped');
     await this.pn532.stop();
     await this.loopDone;
-    this.pn532.off('status', this.onChipStatus);
-    this.setStatus('stopped');
+    this.pn532.off('health', this.onChipHealth);
+    this.updateHealth();
   }
 
   /** The APDU channel of the ISO-DEP card in the field now. */
@@ -176,19 +182,23 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
 
   private async loop(): Promise<void> {
     while (this.running) {
-      if (this.pn532.status !== 'ready') {
+      if (this.pn532.health().state !== 'ready') {
         await this.pause();
         continue;
       }
       try {
         if (this.present) await this.watchPresence(this.present);
         else await this.poll();
-        this.failures = 0;
-        if (this.currentStatus === 'error' && this.pn532.status === 'ready') this.setStatus('ready');
+        if (this.failures > 0) {
+          this.failures = 0;
+          this.updateHealth();
+        }
       } catch (err) {
         if (!this.running) return;
         if (err instanceof Pn532Error && (err.code === 'link_down' || err.code === 'not_ready' || err.code === 'aborted')) continue;
-        if (++this.failures >= this.options.errorThreshold && this.pn532.status === 'ready') this.setStatus('error', err as Error);
+        this.failures++;
+        this.lastPollError = err instanceof Error ? err : new Error(String(err));
+        this.updateHealth();
         await this.pause(this.options.errorBackoffMs);
       }
     }
@@ -266,9 +276,19 @@ export class NfcReader extends EventEmitter<NfcReaderEvents> implements TapExcha
     this.wake?.();
   }
 
-  private setStatus(status: ReaderStatus, cause?: Error): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.emit('status', status, cause);
+  private updateHealth(): void {
+    const chip = this.pn532.health();
+    const detail = this.detail();
+    if (!this.running) this.tracker.set('stopped', null, detail);
+    else if (chip.state === 'ready' && this.failures >= this.options.errorThreshold) {
+      const why = this.lastPollError?.message ?? 'unknown error';
+      this.tracker.set('degraded', `${this.failures} polls in a row failed (last: ${why}): the reader or its antenna may be failing or disturbed`, detail);
+    } else this.tracker.set(chip.state, chip.reason, detail);
+  }
+
+  private detail(): NfcReaderDetail {
+    // Only the count that matters to health: below the threshold the reader counts as working.
+    const failedPolls = this.failures >= this.options.errorThreshold ? this.failures : 0;
+    return { ...this.pn532.health().detail, failedPolls };
   }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 import { chipStatusName, type ChipStatusName } from './chip-status.js';
 
 export type Pn532ErrorCode =
@@ -24,18 +25,14 @@ export type Pn532ErrorCode =
   /** The chip that answered is not a PN532 (GetFirmwareVersion IC byte). */
   | 'unsupported_chip';
 
-export class Pn532Error extends Error {
+export class Pn532Error extends CodedError<Pn532ErrorCode> {
   override readonly name = 'Pn532Error';
   /** For chip_error and target_lost: the error code (bits 0-5) of the chip's status byte. */
   readonly chipStatus: number | undefined;
   readonly chipStatusName: ChipStatusName | undefined;
 
-  constructor(
-    readonly code: Pn532ErrorCode,
-    message: string,
-    options?: { cause?: unknown; chipStatus?: number },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: Pn532ErrorCode, message: string, options?: { cause?: unknown; chipStatus?: number }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.chipStatus = options?.chipStatus;
     this.chipStatusName = options?.chipStatus === undefined ? undefined : chipStatusName(options.chipStatus);
   }

@@ -1,6 +1,9 @@
-import { concatBytes } from '../../encoding/bytes.js';
 import { EventEmitter } from 'node:events';
+import { Mutex } from '../../concurrency/mutex.js';
+import { concatBytes } from '../../encoding/bytes.js';
+import { HealthTracker, waitUntilUsable, type Device, type DeviceHealth, type HealthEvents, type HealthState } from '../device.js';
 import type { ByteLink, LinkState } from '../transport/link.js';
+import { baudRateOf } from '../transport/uri.js';
 import { describeChipStatus, isTargetLostStatus } from './chip-status.js';
 import { CommandRunner, type RunOptions, type RunnerStats } from './command-runner.js';
 import {
@@ -29,10 +32,11 @@ import {
   type RfConfigurationItem,
   type TypeATarget,
 } from './commands.js';
-import { Pn532Error } from './errors.js';
+import { Pn532Error, type Pn532ErrorCode } from './errors.js';
 import { wakeUpSequence } from './frame.js';
 
 /**
+ * Where the driver is, in more detail than its health (it is `detail.phase`):
  * - stopped: start() not called, or stop() was
  * - connecting: the link is not open (absent, unplugged); the driver waits for it
  * - initialising: wake-up, SAMConfiguration, GetFirmwareVersion, RFConfiguration under way
@@ -40,7 +44,29 @@ import { wakeUpSequence } from './frame.js';
  * - unresponsive: the chip did not answer (no ACK / no response); initialisation is retried
  * - failed: something answered but not as a PN532 should; initialisation is retried
  */
-export type Pn532Status = 'stopped' | 'connecting' | 'initialising' | 'ready' | 'unresponsive' | 'failed';
+export type Pn532Phase = 'stopped' | 'connecting' | 'initialising' | 'ready' | 'unresponsive' | 'failed';
+
+/** The PN532's part of its health record. */
+export type Pn532Detail = {
+  readonly phase: Pn532Phase;
+  readonly link: LinkState;
+  /** What GetFirmwareVersion answered at the last initialisation (null before one). */
+  readonly firmware: FirmwareVersion | null;
+  /** The Pn532Error code that failed the last initialisation (null once ready). */
+  readonly failure: Pn532ErrorCode | null;
+};
+
+const HEALTH_OF: Record<Pn532Phase, HealthState> = {
+  stopped: 'stopped',
+  connecting: 'connecting',
+  initialising: 'connecting',
+  ready: 'ready',
+  unresponsive: 'connecting',
+  failed: 'failed',
+};
+
+/** GetFirmwareVersion's IC byte of a PN532. */
+const PN532_IC = 0x32;
 
 export interface Pn532Options {
   /** ACK wait per send (datasheet: 15 ms; host libraries: 100 ms). */
@@ -83,36 +109,46 @@ export const defaultPn532Options: Pn532Options = {
   maxRetries: { atr: 0xff, psl: 0x01, passiveActivation: 0x0a },
 };
 
-export interface Pn532Events {
-  status: [status: Pn532Status, cause: Error | undefined];
-}
+export type Pn532Events = HealthEvents<Pn532Detail>;
 
 /**
  * The PN532 over HSU, through a ByteLink it owns. One command at a time; every (re)opening of the
  * link wakes the chip and configures it again by itself, so an unplugged and replugged reader
- * comes back to `ready` without the caller doing anything.
+ * comes back to `ready` without the caller doing anything. Its health says why it is not ready:
+ * the link's failure, a chip that answers nothing, or one that is not a PN532.
  */
-export class Pn532 extends EventEmitter<Pn532Events> {
+export class Pn532 extends EventEmitter<Pn532Events> implements Device<Pn532Detail> {
+  readonly kind = 'nfc' as const;
   readonly options: Pn532Options;
   private readonly runner: CommandRunner;
-  private currentStatus: Pn532Status = 'stopped';
+  private readonly commands = new Mutex();
+  private readonly tracker: HealthTracker<Pn532Detail>;
+  private currentPhase: Pn532Phase = 'stopped';
+  /** Why the last initialisation failed; null once the chip is ready or the link reopened. */
+  private problem: string | null = null;
+  private problemCode: Pn532ErrorCode | null = null;
   private chipFirmware: FirmwareVersion | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
   private generation = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private asleep = true;
   private running = false;
 
-  private readonly onLinkState = (state: LinkState, cause: Error | undefined): void => {
+  private readonly onLinkState = (state: LinkState): void => {
     if (!this.running) return;
     if (state === 'open') {
       this.asleep = true;
+      this.problem = null;
+      this.problemCode = null;
       void this.initialise();
     } else {
       this.generation++;
       clearTimeout(this.retryTimer);
-      this.setStatus('connecting', cause);
+      this.setPhase('connecting');
     }
+  };
+
+  private readonly onLinkFailure = (): void => {
+    if (this.running) this.updateHealth();
   };
 
   constructor(
@@ -122,10 +158,15 @@ export class Pn532 extends EventEmitter<Pn532Events> {
     super();
     this.options = { ...defaultPn532Options, ...options };
     this.runner = new CommandRunner(link);
+    this.tracker = new HealthTracker((health) => this.emit('health', health), this.detail());
   }
 
-  get status(): Pn532Status {
-    return this.currentStatus;
+  get uri(): string {
+    return this.link.uri;
+  }
+
+  health(): DeviceHealth<Pn532Detail> {
+    return this.tracker.get();
   }
 
   get firmware(): FirmwareVersion | undefined {
@@ -140,9 +181,12 @@ export class Pn532 extends EventEmitter<Pn532Events> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.problem = null;
+    this.problemCode = null;
     this.runner.attach();
     this.link.on('state', this.onLinkState);
-    this.setStatus('connecting');
+    this.link.on('failure', this.onLinkFailure);
+    this.setPhase('connecting');
     if (this.link.state === 'closed') this.link.start();
     else if (this.link.state === 'open') void this.initialise();
   }
@@ -154,27 +198,17 @@ export class Pn532 extends EventEmitter<Pn532Events> {
     clearTimeout(this.retryTimer);
     this.runner.abort('the driver was stopped');
     this.link.off('state', this.onLinkState);
+    this.link.off('failure', this.onLinkFailure);
     this.runner.detach();
     await this.link.stop();
-    this.setStatus('stopped');
+    this.problem = null;
+    this.problemCode = null;
+    this.setPhase('stopped');
   }
 
-  /** Resolves when the chip is ready; rejects with not_ready after timeoutMs. */
-  whenReady(timeoutMs: number): Promise<void> {
-    if (this.currentStatus === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onStatus = (status: Pn532Status): void => {
-        if (status !== 'ready') return;
-        clearTimeout(timer);
-        this.off('status', onStatus);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.off('status', onStatus);
-        reject(new Pn532Error('not_ready', `PN532 not ready after ${timeoutMs} ms (status ${this.currentStatus})`));
-      }, timeoutMs);
-      this.on('status', onStatus);
-    });
+  /** Resolves when the chip is ready; rejects with DeviceError('not_ready') and the reason after timeoutMs. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return waitUntilUsable(this, timeoutMs);
   }
 
   /** Aborts the command under way (the chip gets an ACK, the caller gets `aborted`). */
@@ -271,14 +305,12 @@ export class Pn532 extends EventEmitter<Pn532Events> {
   // ---- internals ------------------------------------------------------------------------
 
   private exclusive<T>(job: () => Promise<T>, duringInit = false): Promise<T> {
-    const next = this.queue.then(() => {
-      if (!duringInit && this.currentStatus !== 'ready') {
-        throw new Pn532Error(this.currentStatus === 'connecting' ? 'link_down' : 'not_ready', `PN532 is ${this.currentStatus}`);
+    return this.commands.run(() => {
+      if (!duringInit && this.currentPhase !== 'ready') {
+        throw new Pn532Error(this.currentPhase === 'connecting' ? 'link_down' : 'not_ready', `PN532 is ${this.currentPhase}`);
       }
       return job();
     });
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private async run(packet: Uint8Array, responseTimeoutMs = this.options.responseTimeoutMs, ackTimeoutMs = this.options.ackTimeoutMs): Promise<Uint8Array> {
@@ -295,17 +327,19 @@ export class Pn532 extends EventEmitter<Pn532Events> {
       this.asleep = false;
       return response;
     } catch (err) {
-      if (err instanceof Pn532Error && err.code === 'ack_timeout' && this.currentStatus === 'ready') {
+      if (err instanceof Pn532Error && err.code === 'ack_timeout' && this.currentPhase === 'ready') {
         // The chip went quiet (reset, brown-out, put to sleep): wake and configure it again.
-        this.scheduleInit(0, err);
+        this.scheduleInit(0, 'unresponsive', this.noAnswer(err), err.code);
       }
       throw err;
     }
   }
 
-  private scheduleInit(delayMs: number, cause: Error | undefined, status: Pn532Status = 'unresponsive'): void {
+  private scheduleInit(delayMs: number, phase: 'unresponsive' | 'failed', problem: string, code: Pn532ErrorCode | null): void {
     if (!this.running) return;
-    this.setStatus(status, cause);
+    this.problem = problem;
+    this.problemCode = code;
+    this.setPhase(phase);
     this.asleep = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.initialise(), delayMs);
@@ -315,31 +349,73 @@ export class Pn532 extends EventEmitter<Pn532Events> {
     if (!this.running || this.link.state !== 'open') return;
     clearTimeout(this.retryTimer);
     const generation = ++this.generation;
-    this.setStatus('initialising');
+    this.setPhase('initialising');
     try {
       const firmware = await this.exclusive(async () => {
         decodeSamConfiguration(await this.run(encodeSamConfiguration(), this.options.responseTimeoutMs, this.options.firstAckTimeoutMs));
         const fw = decodeGetFirmwareVersion(await this.run(encodeGetFirmwareVersion()));
-        if (fw.ic !== 0x32) throw new Pn532Error('unsupported_chip', `GetFirmwareVersion IC 0x${fw.ic.toString(16)}: not a PN532`);
+        this.chipFirmware = fw;
+        if (fw.ic !== PN532_IC) throw new Pn532Error('unsupported_chip', `GetFirmwareVersion IC 0x${hex2(fw.ic)}: not a PN532`);
         decodeRfConfiguration(await this.run(encodeRfConfiguration({ item: 'max_retries', ...this.options.maxRetries })));
         return fw;
       }, true);
       if (generation !== this.generation) return;
       this.chipFirmware = firmware;
-      this.setStatus('ready');
+      this.problem = null;
+      this.problemCode = null;
+      this.setPhase('ready');
     } catch (err) {
       if (generation !== this.generation || !this.running) return;
-      const timedOut = err instanceof Pn532Error && (err.code === 'ack_timeout' || err.code === 'response_timeout');
       if (err instanceof Pn532Error && err.code === 'link_down') return;
-      this.scheduleInit(this.options.initRetryMs, err as Error, timedOut ? 'unresponsive' : 'failed');
+      const timedOut = err instanceof Pn532Error && (err.code === 'ack_timeout' || err.code === 'response_timeout');
+      const code = err instanceof Pn532Error ? err.code : null;
+      if (timedOut) this.scheduleInit(this.options.initRetryMs, 'unresponsive', this.noAnswer(err), code);
+      else this.scheduleInit(this.options.initRetryMs, 'failed', this.wrongAnswer(err), code);
     }
   }
 
-  private setStatus(status: Pn532Status, cause?: Error): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.emit('status', status, cause);
+  /** The port opened but the chip answers nothing. */
+  private noAnswer(err: Error): string {
+    const baud = baudRateOf(this.link.uri, 115200);
+    return (
+      `the PN532 on ${this.link.uri} answers nothing (${err.message}): check its power and wiring (TX to RX), ` +
+      `that its mode switches select HSU (UART), and that it runs at ${baud === undefined ? 'the configured baud rate' : `${baud} baud`}`
+    );
   }
+
+  /** Something answered, but not as a PN532 does. */
+  private wrongAnswer(err: unknown): string {
+    const fw = this.chipFirmware;
+    if (err instanceof Pn532Error && err.code === 'unsupported_chip' && fw) {
+      return (
+        `unexpected firmware on ${this.link.uri}: GetFirmwareVersion answered IC 0x${hex2(fw.ic)} ` +
+        `(version ${fw.version}.${fw.revision}), a PN532 answers IC 0x${hex2(PN532_IC)}; check that this URI names the NFC reader`
+      );
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return `the device on ${this.link.uri} answers, but not as a PN532 does (${message}): check the baud rate and that this URI names the NFC reader`;
+  }
+
+  private setPhase(phase: Pn532Phase): void {
+    this.currentPhase = phase;
+    this.updateHealth();
+  }
+
+  private updateHealth(): void {
+    const state = HEALTH_OF[this.currentPhase];
+    let reason: string | null = null;
+    if (this.currentPhase === 'connecting') reason = this.link.failure?.reason ?? null;
+    else if (state !== 'ready' && state !== 'stopped') reason = this.problem;
+    this.tracker.set(state, reason, this.detail());
+  }
+
+  private detail(): Pn532Detail {
+    return { phase: this.currentPhase, link: this.link.state, firmware: this.chipFirmware ?? null, failure: this.problemCode };
+  }
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
 }
 
 function statusError(command: string, status: number): Pn532Error {

@@ -1,16 +1,24 @@
 import { EventEmitter } from 'node:events';
-import { ALL_ASB_ITEMS, automaticStatusBack, drawerPulse, transmitPaperStatus, type DrawerPulse } from '../escpos/commands.js';
+import { HealthTracker, waitUntilUsable, type Device, type DeviceHealth, type HealthEvents } from '../device.js';
+import { ALL_ASB_ITEMS, automaticStatusBack, drawerPulse, type DrawerPulse } from '../escpos/commands.js';
 import { renderReceipt } from '../escpos/layout.js';
 import type { PrinterProfile } from '../escpos/profiles.js';
 import type { Receipt } from '../escpos/receipt.js';
-import { conditionsFromAsb, conditionsFromRealTime, decodeRealTimeStatus, type ErrorCauseByte, type PrinterConditions } from '../escpos/status.js';
+import type { PrinterConditions } from '../escpos/status.js';
 import type { UnencodablePolicy } from '../escpos/text-encoding.js';
 import type { ByteLink, LinkState } from '../transport/link.js';
 import { openLink, type LinkEnvironment } from '../transport/open-link.js';
+import { baudRateOf } from '../transport/uri.js';
+import { AbandonableWriter } from './abandonable-writer.js';
+import { coalesce } from './coalesce.js';
+import { CompletionFence, type ActiveJob } from './completion-fence.js';
 import { PrinterError } from './errors.js';
-import { isBlocking, sameConditions, stateOf, type PrinterState, type PrinterStatus } from './printer-state.js';
-import { StatusChannel } from './status-channel.js';
+import { JobQueue, type JobEvent, type PrintJob, type QueuedJob, type UnfinishedJob } from './job-queue.js';
+import { conditionOf, isBlocking, printerHealth, type PrinterCondition, type PrinterDetail } from './printer-health.js';
+import { StatusProbe } from './status-probe.js';
 import { Wakeup } from './wakeup.js';
+
+export type { JobEvent, JobKind, JobResult, PrintJob, UnfinishedJob } from './job-queue.js';
 
 export interface EscPosPrinterOptions {
   profile: PrinterProfile;
@@ -34,46 +42,6 @@ export interface EscPosPrinterOptions {
   unencodable?: UnencodablePolicy;
 }
 
-export type JobKind = 'receipt' | 'drawer';
-
-export interface JobEvent {
-  id: number;
-  kind: JobKind;
-  phase: 'queued' | 'printing' | 'interrupted' | 'done';
-  /** 1 for the first attempt. */
-  attempt: number;
-  /** This attempt is a reprint (the receipt carries the reprint banner). */
-  reprint: boolean;
-  /** Why an attempt was interrupted: paper_out, cover_open, offline, error, disconnected, no_completion... */
-  reason?: string;
-}
-
-export interface JobResult {
-  id: number;
-  kind: JobKind;
-  attempts: number;
-  /** The paper shows a reprint (an earlier attempt was cut short). */
-  reprinted: boolean;
-  /** The printer confirmed the job left its buffer (completion fence answered). */
-  confirmed: boolean;
-}
-
-export interface PrintJob {
-  id: number;
-  kind: JobKind;
-  /** Resolves when the job is on paper (or the drawer pulsed); rejects only with PrinterError('stopped'). */
-  done: Promise<JobResult>;
-}
-
-/** A job stop() took off the queue before it completed; enough to submit it again later. */
-export interface UnfinishedJob {
-  id: number;
-  kind: JobKind;
-  receipt: Receipt | undefined;
-  pulse: DrawerPulse | undefined;
-  attempts: number;
-}
-
 export interface PrinterStats {
   jobsDone: number;
   reprints: number;
@@ -84,32 +52,12 @@ export interface PrinterStats {
   strayFenceReplies: number;
 }
 
-export interface EscPosPrinterEvents {
-  /** Only on change of state or of any reported condition. */
-  status: [status: PrinterStatus];
+export interface EscPosPrinterEvents extends HealthEvents<PrinterDetail> {
   job: [event: JobEvent];
-}
-
-interface QueuedJob {
-  id: number;
-  kind: JobKind;
-  receipt: Receipt | undefined;
-  segments: Uint8Array[];
-  /** The same job under the reprint banner, laid out up front so a reprint cannot fail or differ. */
-  reprintSegments: Uint8Array[];
-  pulse: DrawerPulse | undefined;
-  attempts: number;
-  /** Bytes of the receipt went out: a further attempt is a reprint. */
-  touchedPaper: boolean;
-  unconfirmed: number;
-  resolve(result: JobResult): void;
-  reject(error: Error): void;
 }
 
 const REPRINT_BANNER_CHINESE = '*** REPRINT 重印 ***';
 const REPRINT_BANNER = '*** REPRINT ***';
-/** Completion fences that may go unanswered, the printer otherwise healthy, before a job is taken as done. */
-const MAX_UNCONFIRMED_ATTEMPTS = 2;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,37 +66,35 @@ function delay(ms: number): Promise<void> {
 /**
  * An ESC/POS receipt printer on a ByteLink, with a queue that does not lose receipts.
  *
- * Before each job it reads the printer's status (DLE EOT 1, 2, 4, and 3 when an error is
- * flagged; each query times out with PrinterError('status_timeout')). A fault pauses the queue
- * until the printer reports healthy again. During a job it watches ASB pushes (or polls), and ends
- * the job with a GS r 1 fence whose reply says the job left the buffer. A job cut short by a fault
- * or an unplug stays at the head of the queue and is printed again WHOLE, under a reprint banner.
+ * Before each job it reads the printer's status (StatusProbe: DLE EOT 1, 2, 4, and 3 when an
+ * error is flagged; each query times out with PrinterError('status_timeout')). A fault pauses the
+ * queue until the printer reports healthy again. During a job it watches ASB pushes (or polls),
+ * and ends the job with a GS r 1 fence (CompletionFence) whose reply says the job left the buffer.
+ * A job cut short by a fault or an unplug stays at the head of the queue (JobQueue) and is printed
+ * again WHOLE, under a reprint banner. Writes go one at a time and can be abandoned
+ * (AbandonableWriter), in whole segments joined up to writeChunkBytes (coalesce).
+ *
+ * Health: ready when the printer answers and prints; degraded at paper near end or when promised
+ * ASB never came; failed for a fault a person must clear (cover, paper, error, offline);
+ * connecting while the link is down or the printer answers nothing, with the reason.
  */
-export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
+export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> implements Device<PrinterDetail> {
+  readonly kind = 'printer' as const;
   readonly profile: PrinterProfile;
   private readonly options: Required<Omit<EscPosPrinterOptions, 'profile' | 'reprintBanner' | 'unencodable'>> & {
     reprintBanner: string;
     unencodable: UnencodablePolicy;
   };
-  private readonly channel: StatusChannel;
+  private readonly writer: AbandonableWriter;
+  private readonly status: StatusProbe;
+  private readonly fence: CompletionFence;
+  private readonly queue: JobQueue;
+  private readonly tracker: HealthTracker<PrinterDetail>;
   private readonly wake = new Wakeup();
-  private readonly queue: QueuedJob[] = [];
-  private nextId = 1;
   private stopped = true;
   private loopDone: Promise<void> = Promise.resolve();
-  private writeChain: Promise<unknown> = Promise.resolve();
-  private readonly pendingWrites = new Set<(reason: string) => void>();
-
-  private conditions: PrinterConditions | undefined;
-  private unresponsive = false;
-  private asbConfirmed = false;
-  private asbRequested = false;
   private paused = false;
-  private active: { interrupted: string | undefined } | undefined;
-  private fenceWaiter: (() => void) | undefined;
-  private unansweredFences = 0;
-  private lastEmitted: { state: PrinterState; conditions: PrinterConditions | undefined } | undefined;
-  private readonly counters: PrinterStats = { jobsDone: 0, reprints: 0, statusTimeouts: 0, noiseBytes: 0, strayFenceReplies: 0 };
+  private active: ActiveJob | undefined;
 
   /** Makes the link the URI names (not started): `serial:/dev/serial/by-id/...?baud=19200`, `sim:printer`. */
   static async open(uri: string, env: LinkEnvironment, options: EscPosPrinterOptions): Promise<EscPosPrinter> {
@@ -175,26 +121,33 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
     };
     // A banner the printer cannot print fails here, not in the middle of a recovery.
     renderReceipt({ blocks: [] }, this.profile, { banner: this.options.reprintBanner });
-    this.channel = new StatusChannel(
-      (bytes, onStart) => this.writeSerial(bytes, onStart),
+    this.writer = new AbandonableWriter(link);
+    this.status = new StatusProbe(
+      this.writer,
       { timeoutMs: this.options.statusTimeoutMs, settleMs: this.options.settleMs },
       {
-        asb: (status) => {
-          this.asbConfirmed = true;
-          this.updateConditions(conditionsFromAsb(status));
-        },
-        transmit: () => {
-          if (this.fenceWaiter) this.fenceWaiter();
-          else this.counters.strayFenceReplies++;
-        },
-        noise: (bytes) => {
-          this.counters.noiseBytes += bytes;
-        },
-        writeStalled: () => this.abandonWrites('status query write made no progress'),
+        conditions: (conditions) => this.onConditions(conditions),
+        fenceReply: () => this.fence.onReply(),
+        unanswered: () => this.updateHealth(),
       },
     );
-    link.on('data', (chunk) => this.channel.onData(chunk));
+    this.fence = new CompletionFence({
+      writer: this.writer,
+      probe: this.status,
+      wake: this.wake,
+      linkOpen: () => this.link.state === 'open',
+      stopped: () => this.stopped,
+      timing: { settleMs: this.options.settleMs, jobTimeoutMs: this.options.jobTimeoutMs, pollIntervalMs: this.options.pollIntervalMs },
+    });
+    this.queue = new JobQueue((event) => this.emit('job', event));
+    this.tracker = new HealthTracker((health) => this.emit('health', health), this.detail());
+    link.on('data', (chunk) => this.status.onData(chunk));
     link.on('state', this.onLinkState);
+    link.on('failure', () => this.updateHealth());
+  }
+
+  get uri(): string {
+    return this.link.uri;
   }
 
   start(): void {
@@ -202,7 +155,7 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
     this.stopped = false;
     this.link.start();
     this.loopDone = this.loop();
-    this.emitStatus();
+    this.updateHealth();
   }
 
   /** Stops the printer and its link. Jobs not yet on paper are handed back (and their promises rejected). */
@@ -211,12 +164,20 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
     this.stopped = true;
     this.wake.wake();
     await this.link.stop();
-    this.abandonWrites('printer stopped');
+    this.writer.abandonAll('printer stopped');
     await this.loopDone;
-    const unfinished = this.queue.splice(0);
-    for (const job of unfinished) job.reject(new PrinterError('stopped', `printer stopped before job ${job.id} completed`));
-    this.emitStatus();
-    return unfinished.map((j) => ({ id: j.id, kind: j.kind, receipt: j.receipt, pulse: j.pulse, attempts: j.attempts }));
+    const unfinished = this.queue.takeAll();
+    this.updateHealth();
+    return unfinished;
+  }
+
+  health(): DeviceHealth<PrinterDetail> {
+    return this.tracker.get();
+  }
+
+  /** Resolves once the printer answers and can print (ready or degraded); rejects with DeviceError('not_ready') and the reason after timeoutMs. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return waitUntilUsable(this, timeoutMs);
   }
 
   /**
@@ -227,7 +188,7 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
     const unencodable = this.options.unencodable;
     const segments = renderReceipt(receipt, this.profile, { unencodable }).segments;
     const reprint = renderReceipt(receipt, this.profile, { unencodable, banner: this.options.reprintBanner }).segments;
-    return this.enqueue('receipt', structuredClone(receipt), segments, reprint, undefined);
+    return this.enqueue(() => this.queue.add('receipt', structuredClone(receipt), segments, reprint, undefined));
   }
 
   /** Queues a pulse on the drawer kick-out connector: a job that prints nothing. Default pin 2, 100 ms on, 200 ms off. */
@@ -235,64 +196,31 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
     if (!this.profile.drawer) throw new PrinterError('unsupported', `${this.profile.id} has no drawer kick-out connector`);
     const full: DrawerPulse = { pin: pulse.pin ?? 2, onMs: pulse.onMs ?? 100, offMs: pulse.offMs ?? 200 };
     const bytes = drawerPulse(full);
-    return this.enqueue('drawer', undefined, [bytes], [bytes], full);
-  }
-
-  status(): PrinterStatus {
-    return {
-      state: this.state(),
-      conditions: this.conditions ? { ...this.conditions } : undefined,
-      link: this.link.state,
-      paused: this.paused,
-      queued: this.queue.length,
-      asb: this.asbConfirmed,
-    };
+    return this.enqueue(() => this.queue.add('drawer', undefined, [bytes], [bytes], full));
   }
 
   stats(): PrinterStats {
-    return { ...this.counters };
+    return {
+      ...this.queue.counters,
+      ...this.status.counters,
+      strayFenceReplies: this.fence.strayReplies,
+    };
   }
 
   /** Reads the printer's status now (DLE EOT). Throws PrinterError('status_timeout') if it does not answer. */
   async queryStatus(): Promise<PrinterConditions> {
     if (this.stopped) throw new PrinterError('stopped', 'printer is stopped');
     if (this.link.state !== 'open') throw new PrinterError('disconnected', `printer link is ${this.link.state}`);
-    return this.readStatus();
+    return this.status.read();
   }
 
-  // ---- queue ----
+  // ---- the loop ----
 
-  private enqueue(
-    kind: JobKind,
-    receipt: Receipt | undefined,
-    segments: Uint8Array[],
-    reprintSegments: Uint8Array[],
-    pulse: DrawerPulse | undefined,
-  ): PrintJob {
-    const id = this.nextId++;
-    let resolve!: (r: JobResult) => void;
-    let reject!: (e: Error) => void;
-    const done = new Promise<JobResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    done.catch(() => undefined); // the caller may not await a job it does not care about
-    this.queue.push({
-      id,
-      kind,
-      receipt,
-      segments,
-      reprintSegments,
-      pulse,
-      attempts: 0,
-      touchedPaper: false,
-      unconfirmed: 0,
-      resolve,
-      reject,
-    });
-    this.emit('job', { id, kind, phase: 'queued', attempt: 0, reprint: false });
+  private enqueue(add: () => PrintJob): PrintJob {
+    const job = add();
+    this.updateHealth();
     this.wake.wake();
-    return { id, kind, done };
+    return job;
   }
 
   private async loop(): Promise<void> {
@@ -301,24 +229,24 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
         await this.wake.wait();
         continue;
       }
-      const job = this.queue[0];
+      const job = this.queue.head;
       if (!job) {
         await this.idle();
         continue;
       }
-      const conditions = await this.probe();
+      const conditions = await this.status.probe();
       if (this.stopped) break;
       if (!conditions) {
         await this.wake.wait(this.options.retryDelayMs);
         continue;
       }
       if (isBlocking(conditions)) {
-        this.paused = true;
+        this.setPaused(true);
         await this.wake.wait(this.options.pollIntervalMs);
         continue;
       }
-      this.paused = false;
-      if (this.unansweredFences > 0 && !(await this.drainStrayFences())) continue;
+      this.setPaused(false);
+      if (this.fence.owed && !(await this.fence.drainStray())) continue;
       await this.runJob(job);
     }
   }
@@ -328,309 +256,118 @@ export class EscPosPrinter extends EventEmitter<EscPosPrinterEvents> {
    * ASB, slowly: a printer power-cycled behind a USB adapter that stays connected forgets GS a.
    */
   private async idle(): Promise<void> {
-    const mustRead = this.conditions === undefined || this.unresponsive || this.options.idlePollMs > 0;
+    const mustRead = this.status.conditions === undefined || this.status.unresponsive || this.options.idlePollMs > 0;
     if (mustRead) {
-      const conditions = await this.probe();
+      const conditions = await this.status.probe();
       if (this.stopped) return;
       if (!conditions) {
         await this.wake.wait(this.options.retryDelayMs);
         return;
       }
-      this.paused = false;
-      if (this.profile.asb && !this.asbRequested && !isBlocking(conditions)) {
-        this.asbRequested = true;
-        this.writeSerial(automaticStatusBack(ALL_ASB_ITEMS)).catch(() => undefined);
-      }
+      this.setPaused(false);
+      if (this.profile.asb && !isBlocking(conditions)) this.status.requestAsb();
     }
     if (this.queue.length > 0 || this.stopped) return;
     await this.wake.wait(this.options.idlePollMs > 0 ? this.options.idlePollMs : undefined);
   }
 
   private async runJob(job: QueuedJob): Promise<void> {
-    job.attempts++;
-    const reprint = job.touchedPaper && job.kind === 'receipt';
-    const body = reprint ? job.reprintSegments : job.segments;
     const asb = this.profile.asb ? [automaticStatusBack(ALL_ASB_ITEMS)] : [];
-    // The receipt's first segment is ESC @ and the character mode; ASB is (re)enabled after it.
-    const parts = job.kind === 'receipt' ? [body[0]!, ...asb, ...body.slice(1)] : [...asb, ...body];
-    const active = { interrupted: undefined as string | undefined };
+    const { parts, reprint } = this.queue.attempt(job, asb);
+    const active: ActiveJob = { interrupted: undefined };
     this.active = active;
-    if (reprint) this.counters.reprints++;
-    this.emit('job', { id: job.id, kind: job.kind, phase: 'printing', attempt: job.attempts, reprint });
 
-    const fence = this.profile.completion === 'paper-status';
-    let fenceArrived = false;
-    let fenceWritten = false;
-    if (fence) {
-      this.fenceWaiter = () => {
-        fenceArrived = true;
-        this.unansweredFences--;
-        this.fenceWaiter = undefined;
-        this.wake.wake();
-      };
-    }
+    const fenced = this.profile.completion === 'paper-status';
+    const ticket = fenced ? this.fence.arm() : undefined;
     try {
-      for (const bytes of this.coalesce(parts)) {
+      for (const bytes of coalesce(parts, this.options.writeChunkBytes)) {
         if (active.interrupted !== undefined || this.link.state !== 'open' || this.stopped) break;
-        if (job.kind === 'receipt') job.touchedPaper = true;
-        await this.writeWithin(bytes, this.options.jobTimeoutMs);
+        this.queue.writing(job);
+        await this.writer.writeWithin(bytes, this.options.jobTimeoutMs);
       }
-      if (fence && active.interrupted === undefined && this.link.state === 'open' && !this.stopped) {
-        this.unansweredFences++;
-        fenceWritten = true;
-        await this.writeWithin(transmitPaperStatus(), this.options.jobTimeoutMs);
-      }
+      if (ticket && active.interrupted === undefined && this.link.state === 'open' && !this.stopped) await this.fence.send(ticket);
     } catch (err) {
       active.interrupted ??= this.link.state === 'open' ? `write_failed: ${(err as Error).message}` : 'disconnected';
     }
 
-    if (fence) await this.watchJob(active, () => fenceArrived, fenceWritten);
+    if (ticket) await this.fence.watch(ticket, active);
     else if (active.interrupted === undefined) await this.confirmWithoutFence(active);
-    this.fenceWaiter = undefined;
+    this.fence.disarm();
     this.active = undefined;
     if (this.stopped) return;
 
-    if (fenceArrived || (!fence && active.interrupted === undefined)) {
-      await this.probe(); // watch after the job too: paper near end, a fault right at the end
-      this.complete(job, fence);
+    if (ticket?.arrived || (!ticket && active.interrupted === undefined)) {
+      await this.status.probe(); // watch after the job too: paper near end, a fault right at the end
+      this.queue.complete(job, fenced);
+      this.updateHealth();
       return;
     }
     const reason = active.interrupted ?? 'no_completion';
-    if (reason === 'no_completion' && this.conditions && !isBlocking(this.conditions)) {
-      // The printer looks healthy but never answered the fence: after a retry, stop reprinting.
-      job.unconfirmed++;
-      if (job.unconfirmed >= MAX_UNCONFIRMED_ATTEMPTS) {
-        this.complete(job, false);
-        return;
-      }
-    }
-    this.emit('job', { id: job.id, kind: job.kind, phase: 'interrupted', attempt: job.attempts, reprint, reason });
-  }
-
-  private complete(job: QueuedJob, confirmed: boolean): void {
-    this.queue.shift();
-    this.counters.jobsDone++;
-    const reprinted = job.kind === 'receipt' && job.attempts > 1 && job.touchedPaper;
-    this.emit('job', { id: job.id, kind: job.kind, phase: 'done', attempt: job.attempts, reprint: reprinted });
-    job.resolve({ id: job.id, kind: job.kind, attempts: job.attempts, reprinted, confirmed });
-  }
-
-  /** Waits for the fence reply, a fault, an unplug or the job timeout; polls status when there is no ASB. */
-  private async watchJob(active: { interrupted: string | undefined }, arrived: () => boolean, fenceWritten: boolean): Promise<void> {
-    if (!fenceWritten) return;
-    const deadline = performance.now() + this.options.jobTimeoutMs;
-    let nextPoll = performance.now() + this.options.pollIntervalMs;
-    while (!arrived() && active.interrupted === undefined && !this.stopped) {
-      if (this.link.state !== 'open') {
-        active.interrupted = 'disconnected';
-        break;
-      }
-      const now = performance.now();
-      if (now >= deadline) {
-        active.interrupted = 'no_completion';
-        break;
-      }
-      if (!this.asbConfirmed && now >= nextPoll) {
-        await this.probe();
-        nextPoll = performance.now() + this.options.pollIntervalMs;
-        continue;
-      }
-      await this.wake.wait(Math.min(deadline, this.asbConfirmed ? deadline : nextPoll) - now);
-    }
+    const healthy = this.status.conditions !== undefined && !isBlocking(this.status.conditions);
+    this.queue.interrupted(job, reprint, reason, healthy);
+    this.updateHealth();
   }
 
   /** Printers without GS r: the job is done when it is written and the printer then reports healthy. */
-  private async confirmWithoutFence(active: { interrupted: string | undefined }): Promise<void> {
+  private async confirmWithoutFence(active: ActiveJob): Promise<void> {
     await delay(this.options.settleMs);
-    const conditions = await this.probe();
+    const conditions = await this.status.probe();
     if (active.interrupted !== undefined) return;
     if (!conditions) active.interrupted = this.link.state === 'open' ? 'unresponsive' : 'disconnected';
-    else if (isBlocking(conditions)) active.interrupted = stateOf('open', false, false, conditions);
+    else if (isBlocking(conditions)) active.interrupted = conditionOf('open', false, false, conditions);
   }
 
-  /**
-   * After an interruption, fences of abandoned jobs may still be answered (a printer that kept
-   * its buffer) or never (one that lost it). Send one more and wait for quiet, so the next job's
-   * reply cannot be confused with a stale one. If not even the new fence is answered within
-   * jobTimeoutMs, nothing is pending any more either: the slate is clean all the same.
-   * False only when the link went down or the printer stopped.
-   */
-  private async drainStrayFences(): Promise<boolean> {
-    let replies = 0;
-    this.fenceWaiter = () => {
-      replies++;
-      this.wake.wake();
-    };
-    try {
-      await this.writeSerial(transmitPaperStatus());
-    } catch {
-      this.fenceWaiter = undefined;
-      return false;
-    }
-    const deadline = performance.now() + this.options.jobTimeoutMs;
-    while (replies === 0) {
-      if (this.link.state !== 'open' || this.stopped) {
-        this.fenceWaiter = undefined;
-        return false;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) break;
-      await this.wake.wait(left);
-    }
-    let seen = -1;
-    while (seen !== replies) {
-      seen = replies;
-      await delay(this.options.settleMs);
-    }
-    this.fenceWaiter = undefined;
-    this.unansweredFences = 0;
-    return true;
-  }
+  // ---- status and health ----
 
-  /** Joins whole segments into writes of at most writeChunkBytes (a bigger segment goes alone). */
-  private coalesce(parts: readonly Uint8Array[]): Uint8Array[] {
-    const writes: Uint8Array[] = [];
-    let batch: Uint8Array[] = [];
-    let size = 0;
-    const flush = (): void => {
-      if (batch.length === 0) return;
-      if (batch.length === 1) writes.push(batch[0]!);
-      else {
-        const joined = new Uint8Array(size);
-        let at = 0;
-        for (const b of batch) {
-          joined.set(b, at);
-          at += b.length;
-        }
-        writes.push(joined);
-      }
-      batch = [];
-      size = 0;
-    };
-    for (const part of parts) {
-      if (size + part.length > this.options.writeChunkBytes) flush();
-      batch.push(part);
-      size += part.length;
-    }
-    flush();
-    return writes;
-  }
-
-  // ---- status ----
-
-  /** DLE EOT 1, 2, 4 (and 3 when an error is flagged); undefined when the printer did not answer. */
-  private async probe(): Promise<PrinterConditions | undefined> {
-    try {
-      return await this.readStatus();
-    } catch (err) {
-      if (err instanceof PrinterError) return undefined;
-      throw err;
-    }
-  }
-
-  private async readStatus(): Promise<PrinterConditions> {
-    try {
-      const [b1, b2, b4] = await this.channel.read([1, 2, 4]);
-      const printer = decodeRealTimeStatus(1, b1!);
-      const offline = decodeRealTimeStatus(2, b2!);
-      const paper = decodeRealTimeStatus(4, b4!);
-      if (printer.request !== 1 || offline.request !== 2 || paper.request !== 4) throw new Error('unreachable');
-      let errorCause: ErrorCauseByte | undefined;
-      if (offline.offlineCause.errorOccurred) {
-        const [b3] = await this.channel.read([3]);
-        const cause = decodeRealTimeStatus(3, b3!);
-        if (cause.request === 3) errorCause = cause.errorCause;
-      }
-      const conditions = conditionsFromRealTime(printer.printer, offline.offlineCause, paper.paper, errorCause);
-      this.updateConditions(conditions);
-      return conditions;
-    } catch (err) {
-      if (err instanceof PrinterError && err.code === 'status_timeout') {
-        this.counters.statusTimeouts++;
-        this.unresponsive = true;
-        this.emitStatus();
-      }
-      throw err;
-    }
-  }
-
-  private updateConditions(conditions: PrinterConditions): void {
-    this.conditions = conditions;
-    this.unresponsive = false;
-    if (this.active && isBlocking(conditions)) this.active.interrupted ??= stateOf('open', false, false, conditions);
-    this.emitStatus();
+  private onConditions(conditions: PrinterConditions): void {
+    if (this.active && isBlocking(conditions)) this.active.interrupted ??= conditionOf('open', false, false, conditions);
+    this.updateHealth();
     this.wake.wake();
   }
 
   private readonly onLinkState = (state: LinkState): void => {
     if (state !== 'open') {
-      this.abandonWrites(`link ${state}`);
-      this.channel.disconnected();
-      this.conditions = undefined;
-      this.asbConfirmed = false;
-      this.asbRequested = false;
-      this.unresponsive = false;
+      this.writer.abandonAll(`link ${state}`);
+      this.status.reset();
       if (this.active) this.active.interrupted ??= 'disconnected';
     }
-    this.emitStatus();
+    this.updateHealth();
     this.wake.wake();
   };
 
-  private state(): PrinterState {
-    return stateOf(this.link.state, this.stopped, this.unresponsive, this.conditions);
+  private setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.updateHealth();
   }
 
-  private emitStatus(): void {
-    const state = this.state();
-    const last = this.lastEmitted;
-    if (last && last.state === state && sameConditions(last.conditions, this.conditions)) return;
-    this.lastEmitted = { state, conditions: this.conditions ? { ...this.conditions } : undefined };
-    this.emit('status', this.status());
+  private condition(): PrinterCondition {
+    return conditionOf(this.link.state, this.stopped, this.status.unresponsive, this.status.conditions);
   }
 
-  /**
-   * One write at a time, in order, so a status query never lands inside a command. A write the
-   * link leaves hanging (serialport does not always call back when the port closes under a pending
-   * write) is abandoned when the link goes down or the printer stops, so the queue cannot wedge.
-   */
-  private writeSerial(bytes: Uint8Array, onStart?: () => void): Promise<void> {
-    const write = this.writeChain.then(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          onStart?.();
-          const abandon = (reason: string): void => {
-            this.pendingWrites.delete(abandon);
-            reject(new PrinterError('disconnected', `write abandoned: ${reason}`));
-          };
-          this.pendingWrites.add(abandon);
-          this.link.write(bytes).then(
-            () => {
-              this.pendingWrites.delete(abandon);
-              resolve();
-            },
-            (err: unknown) => {
-              this.pendingWrites.delete(abandon);
-              reject(err);
-            },
-          );
-        }),
-    );
-    this.writeChain = write.catch(() => undefined);
-    return write;
+  private updateHealth(): void {
+    const condition = this.condition();
+    const { state, reason } = printerHealth({
+      condition,
+      conditions: this.status.conditions,
+      uri: this.link.uri,
+      linkFailure: this.link.failure?.reason,
+      baudRate: baudRateOf(this.link.uri, this.profile.defaultBaudRate),
+      asbUnconfirmed: this.profile.asb && this.status.asbUnconfirmed,
+      profileId: this.profile.id,
+    });
+    this.tracker.set(state, reason, this.detail(condition));
   }
 
-  /** A job write that makes no progress (flow control held, a wedged port) is abandoned, not waited on forever. */
-  private async writeWithin(bytes: Uint8Array, ms: number): Promise<void> {
-    const write = this.writeSerial(bytes);
-    const timer = setTimeout(() => this.abandonWrites(`no progress in ${ms} ms`), ms);
-    try {
-      await write;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private abandonWrites(reason: string): void {
-    for (const abandon of [...this.pendingWrites]) abandon(reason);
+  private detail(condition: PrinterCondition = this.condition()): PrinterDetail {
+    return {
+      condition,
+      conditions: this.status.conditions ? { ...this.status.conditions } : null,
+      link: this.link.state,
+      paused: this.paused,
+      queued: this.queue.length,
+      asb: this.status.asbConfirmed,
+      profile: this.profile.id,
+    };
   }
 }

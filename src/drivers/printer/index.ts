@@ -1,14 +1,5 @@
-export {
-  EscPosPrinter,
-  type EscPosPrinterOptions,
-  type EscPosPrinterEvents,
-  type PrintJob,
-  type JobEvent,
-  type JobKind,
-  type JobResult,
-  type UnfinishedJob,
-  type PrinterStats,
-} from './escpos-printer.js';
+export { EscPosPrinter, type EscPosPrinterOptions, type EscPosPrinterEvents, type PrinterStats } from './escpos-printer.js';
+export type { PrintJob, JobEvent, JobKind, JobResult, UnfinishedJob } from './job-queue.js';
 export { PrinterError, type PrinterErrorCode } from './errors.js';
-export { isBlocking, stateOf, type PrinterState, type PrinterStatus } from './printer-state.js';
+export { conditionOf, isBlocking, printerHealth, type PrinterCondition, type PrinterDetail } from './printer-health.js';
 export { StatusChannel } from './status-channel.js';

@@ -1,3 +1,4 @@
+import { Mutex } from '../../concurrency/mutex.js';
 import { concatBytes } from '../../encoding/bytes.js';
 import { realTimeStatus, type StatusRequest } from '../escpos/commands.js';
 import { StatusDemux } from '../escpos/status-demux.js';
@@ -27,7 +28,7 @@ interface PendingReply {
 export class StatusChannel {
   private readonly demux = new StatusDemux();
   private pending: PendingReply[] = [];
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queries = new Mutex();
   private quietUntil = 0;
 
   constructor(
@@ -71,9 +72,7 @@ export class StatusChannel {
 
   /** Sends DLE EOT n for each request in one write; resolves with the reply bytes in order. */
   read(requests: readonly StatusRequest[]): Promise<number[]> {
-    const run = this.chain.then(() => this.readNow(requests));
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queries.run(() => this.readNow(requests));
   }
 
   private async readNow(requests: readonly StatusRequest[]): Promise<number[]> {

@@ -1,3 +1,5 @@
+import { CodedError } from '../../errors/coded-error.js';
+
 /** Where a scan came from: which of the three scanner protocols carried it. */
 export type ScanSource = 'hid-wedge' | 'hid-pos' | 'serial';
 
@@ -37,15 +39,15 @@ export type ScannerErrorCode =
  * `length` is how many characters/bytes were dropped; the dropped text itself is never kept,
  * because it may be a customer's payment code.
  */
-export class ScannerError extends Error {
+export class ScannerError extends CodedError<ScannerErrorCode> {
   override readonly name = 'ScannerError';
   constructor(
-    readonly code: ScannerErrorCode,
+    code: ScannerErrorCode,
     message: string,
     readonly source?: ScanSource,
     readonly length = 0,
     readonly at = 0,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -1,4 +1,4 @@
-export { Scanner, type ScanEvent, type ScannerEvents, type ScannerStatus } from './scanner.js';
+export { Scanner, type ScanEvent, type ScannerDetail, type ScannerEvents } from './scanner.js';
 export { ScannerError, type ScannerErrorCode, type ScanSource } from './errors.js';
 export { scannerModeOf, resolveScannerOptions, type ScannerMode, type ScannerOptions } from './config.js';
 export { symbologyName, splitAimPrefix, isAimIdentifier, type SymbologyName } from './aim.js';

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { HealthTracker, waitUntilUsable, type Device, type DeviceHealth, type HealthEvents, type HealthState } from '../device.js';
 import type { ByteLink, LinkState } from '../transport/link.js';
 import { openLink, type LinkEnvironment } from '../transport/open-link.js';
 import { afterWaitingInput } from './after-waiting-input.js';
@@ -7,8 +8,6 @@ import { resolveScannerOptions, scannerModeOf, type ResolvedScannerOptions, type
 import { makeScanEngine, type ScanEngine } from './engines.js';
 import { ScannerError, type ScannerErrorCode, type ScanSource } from './errors.js';
 import type { AssembledScan, ScanEnd, ScanSink } from './scan-sink.js';
-
-export type ScannerStatus = 'connecting' | 'ready' | 'disconnected' | 'closed';
 
 /** One scanned code. The text is whatever the code holds: treat it as sensitive (it may pay). */
 export interface ScanEvent {
@@ -21,19 +20,24 @@ export interface ScanEvent {
   endedBy: ScanEnd;
 }
 
-export interface ScannerEvents {
+/** The scanner's part of its health record. */
+export type ScannerDetail = {
+  readonly mode: ScannerMode;
+  readonly source: ScanSource;
+  readonly link: LinkState;
+};
+
+export interface ScannerEvents extends HealthEvents<ScannerDetail> {
   scan: [scan: ScanEvent];
   /** Input that is not a scan, or a scan that could not be completed. Nothing of it is kept. */
   reject: [error: ScannerError];
-  /** Only on change. */
-  status: [status: ScannerStatus, cause: Error | undefined];
 }
 
-const STATUS_OF: Record<LinkState, ScannerStatus> = {
+const HEALTH_OF: Record<LinkState, HealthState> = {
   connecting: 'connecting',
   open: 'ready',
-  disconnected: 'disconnected',
-  closed: 'closed',
+  disconnected: 'connecting',
+  closed: 'stopped',
 };
 
 /**
@@ -42,10 +46,11 @@ const STATUS_OF: Record<LinkState, ScannerStatus> = {
  * the one timer (silence, typing pause, HID POS continuation). An unplug drops any partial
  * code (`reject` with `disconnected`), and the link brings the scanner back by itself.
  */
-export class Scanner extends EventEmitter<ScannerEvents> {
+export class Scanner extends EventEmitter<ScannerEvents> implements Device<ScannerDetail> {
+  readonly kind = 'scanner' as const;
   private readonly options: ResolvedScannerOptions;
   private readonly engine: ScanEngine;
-  private currentStatus: ScannerStatus = 'closed';
+  private readonly tracker: HealthTracker<ScannerDetail>;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private cancelSettle: (() => void) | undefined;
@@ -68,12 +73,18 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     super();
     this.options = resolveScannerOptions(mode, options);
     this.engine = makeScanEngine(this.options, this.sink);
+    this.tracker = new HealthTracker((health) => this.emit('health', health), this.detail());
     link.on('data', this.onData);
     link.on('state', this.onState);
+    link.on('failure', this.updateHealth);
   }
 
-  get status(): ScannerStatus {
-    return this.currentStatus;
+  get uri(): string {
+    return this.link.uri;
+  }
+
+  health(): DeviceHealth<ScannerDetail> {
+    return this.tracker.get();
   }
 
   get mode(): ScannerMode {
@@ -88,6 +99,7 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     if (!this.stopped) return;
     this.stopped = false;
     this.link.start();
+    this.updateHealth();
   }
 
   async stop(): Promise<void> {
@@ -95,12 +107,12 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     this.clearTimer();
     this.engine.reset();
     await this.link.stop();
-    this.setStatus('closed', undefined);
+    this.updateHealth();
   }
 
-  /** Resolves when the device is open; rejects with the link's open_timeout error after timeoutMs. */
+  /** Resolves when the device is open; rejects with DeviceError('not_ready') and the reason after timeoutMs. */
   waitReady(timeoutMs: number): Promise<void> {
-    return this.link.waitOpen(timeoutMs);
+    return waitUntilUsable(this, timeoutMs);
   }
 
   private readonly sink: ScanSink = {
@@ -134,7 +146,7 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     this.armTimer();
   };
 
-  private readonly onState = (state: LinkState, cause: Error | undefined): void => {
+  private readonly onState = (state: LinkState): void => {
     if (state === 'disconnected' || state === 'closed') {
       this.clearTimer();
       const dropped = this.engine.reset();
@@ -144,7 +156,7 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     } else if (state === 'open') {
       this.engine.reset();
     }
-    this.setStatus(STATUS_OF[state], cause);
+    this.updateHealth();
   };
 
   /**
@@ -193,9 +205,14 @@ export class Scanner extends EventEmitter<ScannerEvents> {
     this.timerAt = Infinity;
   }
 
-  private setStatus(status: ScannerStatus, cause: Error | undefined): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.emit('status', status, cause);
+  /** The link decides: open is ready; connecting or disconnected is connecting, with the link's failure as the reason. */
+  private readonly updateHealth = (): void => {
+    const state = this.stopped ? 'stopped' : HEALTH_OF[this.link.state];
+    const reason = state === 'connecting' ? (this.link.failure?.reason ?? null) : null;
+    this.tracker.set(state, reason, this.detail());
+  };
+
+  private detail(): ScannerDetail {
+    return { mode: this.options.mode, source: this.engine.source, link: this.link.state };
   }
 }

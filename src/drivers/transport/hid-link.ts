@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { OpenTarget } from './open-error.js';
 import { ReconnectingLink, type LinkSession, type SessionCallbacks } from './reconnecting-link.js';
 import type { ReopenPolicy } from './reconnect.js';
 
@@ -32,12 +33,21 @@ export interface HidLinkOptions {
   target: HidTarget;
   backend: HidBackend;
   reopen?: ReopenPolicy;
+  /** The target names a hw-sim twin on the SimHidBus. */
+  simulated?: boolean;
 }
 
 /** A HID device; each 'data' chunk is one input report. */
 export class HidLink extends ReconnectingLink {
+  protected readonly openTarget: OpenTarget;
+
   constructor(private readonly options: HidLinkOptions) {
     super(options.uri, options.reopen);
+    const { target } = options;
+    this.openTarget =
+      'path' in target
+        ? { transport: 'hid', what: target.path, simulated: options.simulated ?? false }
+        : { transport: 'hid', what: `${hex4(target.vendorId)}:${hex4(target.productId)}`, hidById: true, simulated: options.simulated ?? false };
   }
 
   protected async openSession(callbacks: SessionCallbacks): Promise<LinkSession> {
@@ -63,4 +73,8 @@ export class HidLink extends ReconnectingLink {
       },
     };
   }
+}
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
 }

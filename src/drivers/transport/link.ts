@@ -16,8 +16,21 @@ export class LinkError extends CodedError<LinkErrorCode> {
   override readonly name = 'LinkError';
 }
 
+/** Why a link is not open: its last failed open attempt, or what took the open link down. */
+export interface LinkFailure {
+  readonly error: Error;
+  /** The errno name when one could be told (ENOENT, EACCES, EBUSY...). */
+  readonly errno: string | undefined;
+  /** Words a technician can act on (see open-error.ts). */
+  readonly reason: string;
+  /** `open`: an attempt to open failed; `lost`: an open link went away. */
+  readonly during: 'open' | 'lost';
+}
+
 export interface LinkEvents {
   state: [state: LinkState, cause: Error | undefined];
+  /** Every failed open attempt and every loss, even when the state stays the same. */
+  failure: [failure: LinkFailure];
   /** A chunk of bytes from the device (serial) or one input report (HID). */
   data: [chunk: Buffer];
 }
@@ -29,6 +42,8 @@ export interface LinkEvents {
 export interface ByteLink extends EventEmitter<LinkEvents> {
   readonly uri: string;
   readonly state: LinkState;
+  /** Why the link is not open (undefined while open, before start() and after stop()). */
+  readonly failure: LinkFailure | undefined;
   /** Begin opening the device; reconnects by itself after an unplug until stop(). */
   start(): void;
   stop(): Promise<void>;

@@ -47,10 +47,10 @@ export async function openLink(uri: string, env: LinkEnvironment = {}, defaultBa
     case 'sim': {
       if (parsed.options.transport === 'hid') {
         if (!env.simHidBus) throw new LinkError('bad_uri', `${uri}: no simulated HID bus in this process`);
-        return new HidLink({ uri, target: { path: `sim:${parsed.name}` }, backend: env.simHidBus.backend, ...(reopen ? { reopen } : {}) });
+        return new HidLink({ uri, target: { path: `sim:${parsed.name}` }, backend: env.simHidBus.backend, simulated: true, ...(reopen ? { reopen } : {}) });
       }
       if (!env.simBus) throw new LinkError('bad_uri', `${uri}: no simulated serial bus in this process`);
-      return new SerialLink({ uri, path: parsed.name, baudRate: parsed.baudRate, binding: env.simBus.binding, ...(reopen ? { reopen } : {}) });
+      return new SerialLink({ uri, path: parsed.name, baudRate: parsed.baudRate, binding: env.simBus.binding, simulated: true, ...(reopen ? { reopen } : {}) });
     }
   }
 }

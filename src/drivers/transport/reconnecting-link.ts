@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { LinkError, waitForState, type ByteLink, type LinkEvents, type LinkState } from './link.js';
+import { LinkError, waitForState, type ByteLink, type LinkEvents, type LinkFailure, type LinkState } from './link.js';
+import { errnoOf, explainLoss, explainOpenError, type OpenTarget } from './open-error.js';
 import { defaultReopenPolicy, reopenDelay, type ReopenPolicy } from './reconnect.js';
 
 /** One open connection to a device; a new one is made after each unplug. */
@@ -16,7 +17,8 @@ export interface SessionCallbacks {
 
 /**
  * The state machine every device link shares: connecting -> open -> disconnected -> open ...
- * -> closed. Subclasses only know how to open one session on their transport.
+ * -> closed. Subclasses only know how to open one session on their transport, and what they
+ * open (for the words of a failure).
  */
 export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implements ByteLink {
   private currentState: LinkState = 'closed';
@@ -25,6 +27,7 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
   private attempt = 0;
   private stopped = true;
   private generation = 0;
+  private lastFailure: LinkFailure | undefined;
 
   constructor(
     readonly uri: string,
@@ -35,8 +38,15 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
 
   protected abstract openSession(callbacks: SessionCallbacks): Promise<LinkSession>;
 
+  /** What this link opens, as a technician names it. */
+  protected abstract readonly openTarget: OpenTarget;
+
   get state(): LinkState {
     return this.currentState;
+  }
+
+  get failure(): LinkFailure | undefined {
+    return this.lastFailure;
   }
 
   start(): void {
@@ -53,6 +63,7 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
     clearTimeout(this.reopenTimer);
     const session = this.session;
     this.session = undefined;
+    this.lastFailure = undefined;
     await session?.close().catch(() => undefined);
     this.setState('closed');
   }
@@ -85,11 +96,15 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
         lost: (cause) => {
           if (generation !== this.generation) return;
           this.session = undefined;
+          this.recordFailure(cause, 'lost');
           this.scheduleReopen(cause);
         },
       });
     } catch (err) {
-      if (generation === this.generation) this.scheduleReopen(err as Error);
+      if (generation !== this.generation) return;
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.recordFailure(error, 'open');
+      this.scheduleReopen(error);
       return;
     }
     if (generation !== this.generation || this.stopped) {
@@ -98,6 +113,7 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
     }
     this.session = session;
     this.attempt = 0;
+    this.lastFailure = undefined;
     this.setState('open');
   }
 
@@ -108,6 +124,13 @@ export abstract class ReconnectingLink extends EventEmitter<LinkEvents> implemen
     const delay = reopenDelay(this.attempt++, this.reopen.minMs, this.reopen.maxMs);
     clearTimeout(this.reopenTimer);
     this.reopenTimer = setTimeout(() => void this.tryOpen(), delay);
+  }
+
+  private recordFailure(error: Error, during: LinkFailure['during']): void {
+    if (this.stopped) return;
+    const reason = during === 'open' ? explainOpenError(error, this.openTarget) : explainLoss(error, this.openTarget);
+    this.lastFailure = Object.freeze({ error, errno: errnoOf(error), reason, during });
+    this.emit('failure', this.lastFailure);
   }
 
   private setState(state: LinkState, cause?: Error): void {

@@ -1,5 +1,6 @@
 import { SerialPortStream } from '@serialport/stream';
 import type { BindingInterface } from '@serialport/bindings-cpp';
+import type { OpenTarget } from './open-error.js';
 import { ReconnectingLink, type LinkSession, type SessionCallbacks } from './reconnecting-link.js';
 import type { ReopenPolicy } from './reconnect.js';
 
@@ -10,12 +11,21 @@ export interface SerialLinkOptions {
   /** The native binding for a real port or a pseudo-terminal; SimBus.binding for an in-process twin. */
   binding: BindingInterface;
   reopen?: ReopenPolicy;
+  /** The path names a hw-sim twin on the SimBus, not a port. */
+  simulated?: boolean;
 }
 
 /** A serial device through serialport, whatever binding carries the bytes. */
 export class SerialLink extends ReconnectingLink {
+  protected readonly openTarget: OpenTarget;
+
   constructor(private readonly options: SerialLinkOptions) {
     super(options.uri, options.reopen);
+    this.openTarget = { transport: 'serial', what: options.path, simulated: options.simulated ?? false };
+  }
+
+  get baudRate(): number {
+    return this.options.baudRate;
   }
 
   protected openSession(callbacks: SessionCallbacks): Promise<LinkSession> {

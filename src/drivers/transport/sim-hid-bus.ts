@@ -19,8 +19,12 @@ export class SimHidBus {
     open: async (target: HidTarget): Promise<HidHandle> => {
       const key = 'path' in target ? target.path : `${hex4(target.vendorId)}:${hex4(target.productId)}`;
       const device = this.devices.get(key);
-      if (!device || !device.plugged) throw new Error(`cannot open device with path ${key}`);
-      if (device.handle) throw new Error(`${key} is already open`);
+      if (!device || !device.plugged) {
+        // node-hid's own words: by path the errno is known, by vendor:product it is not.
+        if ('path' in target) throw withCode(new Error(`cannot open device with path ${key}`), 'ENOENT');
+        throw new Error(`cannot open device with vendor id 0x${target.vendorId.toString(16)} and product id 0x${target.productId.toString(16)}`);
+      }
+      if (device.handle) throw withCode(new Error(`${key} is already open`), 'EBUSY');
       const handle = new SimHidHandle(device.endpoint, () => {
         if (device.handle === handle) device.handle = undefined;
       });
@@ -49,6 +53,10 @@ export class SimHidBus {
     if (!device) throw new Error(`sim hid bus: no device at ${key}`);
     return device;
   }
+}
+
+function withCode(err: Error, code: string): Error {
+  return Object.assign(err, { code });
 }
 
 function hex4(n: number): string {

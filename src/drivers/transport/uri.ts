@@ -62,3 +62,13 @@ function parseBaud(uri: string, text: string): number {
 function bad(uri: string, why: string): LinkError {
   return new LinkError('bad_uri', `device URI ${JSON.stringify(uri)}: ${why}`);
 }
+
+/** The baud rate a serial or sim URI runs at (its `baud` or the default); undefined for HID and for what does not parse. */
+export function baudRateOf(uri: string, defaultBaudRate: number): number | undefined {
+  try {
+    const parsed = parseDeviceUri(uri, defaultBaudRate);
+    return parsed.scheme === 'hid' ? undefined : parsed.baudRate;
+  } catch {
+    return undefined;
+  }
+}

@@ -112,19 +112,19 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     runtime.gpio = gpio;
     if (printerDevice) {
       runtime.printer = printerDevice;
-      printerDevice.on('status', (s) => runtime.track('printer', s.state));
+      printerDevice.on('health', (h) => runtime.track('printer', h.state, h.reason));
       printerDevice.on('job', (j) => j.phase === 'interrupted' && log.warn({ job: j.id, reason: j.reason }, 'printing interrupted; the whole receipt will be printed again'));
       printerDevice.start();
     }
     if (gpio) {
-      runtime.track('gpio', gpio.status);
-      gpio.on('status', (s) => runtime.track('gpio', s));
+      runtime.track('gpio', gpio.health().state, gpio.health().reason);
+      gpio.on('health', (h) => runtime.track('gpio', h.state, h.reason));
       indicators?.setFault(false);
     }
     if (config.devices.scanner) {
       const { Scanner } = await import('../../drivers/scanner/index.js');
       const scanner = await Scanner.open(config.devices.scanner.uri, env);
-      scanner.on('status', (s) => runtime.track('scanner', s));
+      scanner.on('health', (h) => runtime.track('scanner', h.state, h.reason));
       scanner.on('reject', (e) => log.info({ code: e.code }, 'scanner input ignored'));
       counter.listen(scanner);
       scanner.start();
@@ -133,7 +133,7 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     if (config.devices.nfc) {
       const { NfcReader } = await import('../../drivers/nfc/index.js');
       const nfc = await NfcReader.open(config.devices.nfc.uri, env);
-      nfc.on('status', (s) => runtime.track('nfc', s));
+      nfc.on('health', (h) => runtime.track('nfc', h.state, h.reason));
       nfc.on('card', (card) => log.info({ isoDep: card.isoDep, sak: card.sak }, 'card in the field'));
       nfc.start();
       runtime.nfc = nfc;
@@ -169,10 +169,13 @@ export class PosdRuntime extends EventEmitter<RuntimeEvents> {
     this.journal.close();
   }
 
-  private track(device: keyof DeviceStatus, status: string): void {
-    if (this.devices[device] === status) return;
+  private readonly reasons: Partial<Record<keyof DeviceStatus, string | null>> = {};
+
+  private track(device: keyof DeviceStatus, status: string, reason: string | null): void {
+    if (this.devices[device] === status && this.reasons[device] === reason) return;
     this.devices[device] = status;
-    this.log.info({ device, status }, 'device status');
+    this.reasons[device] = reason;
+    this.log.info({ device, status, reason }, 'device status');
     this.emitStatus();
   }
 

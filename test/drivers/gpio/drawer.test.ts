@@ -67,7 +67,7 @@ describe('cash-drawer relay', () => {
     rig.twin.failWrites(PIN.relay, 1);
     await expect(rig.gpio.kickDrawer()).rejects.toMatchObject({ code: 'io_failed' });
     expect(rig.twin.levelOf(PIN.relay)).toBe(0);
-    expect(rig.gpio.status).toBe('failed');
+    expect(rig.gpio.health().state).toBe('failed');
     expect(rig.statuses.at(-1)).toEqual(['failed', 'io_failed']);
   });
 
@@ -79,7 +79,7 @@ describe('cash-drawer relay', () => {
     expect(await kick).toBe('pulsed');
     expect(rig.twin.levelOf(PIN.relay)).toBe(0);
     expect(rig.twin.pulses(PIN.relay).map((p) => p.durationMs)).toEqual([100]);
-    expect(rig.gpio.status).toBe('ready');
+    expect(rig.gpio.health().state).toBe('ready');
   });
 
   it('reports a relay it cannot release as a failure', async () => {
@@ -89,7 +89,7 @@ describe('cash-drawer relay', () => {
     rig.twin.failWrites(PIN.relay, 10);
     await vi.advanceTimersByTimeAsync(100);
     expect(await outcome).toMatchObject({ code: 'io_failed', message: expect.stringContaining('could not be released') });
-    expect(rig.gpio.status).toBe('failed');
+    expect(rig.gpio.health().state).toBe('failed');
     expect(rig.gpio.drawerRelayEnergized).toBe(true); // the truth, as far as the driver knows
   });
 

@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
-import { CounterGpio, type CounterGpioEvents, type GpioStatus } from '../../../src/drivers/gpio/counter-gpio.js';
+import type { HealthState } from '../../../src/drivers/device.js';
+import { CounterGpio, type CounterGpioEvents } from '../../../src/drivers/gpio/counter-gpio.js';
 import type { IoPlugin } from '../../../src/drivers/gpio/io-plugin.js';
 import { parsePinMap } from '../../../src/drivers/gpio/pin-map.js';
 import type { GpioTiming } from '../../../src/drivers/gpio/timing.js';
@@ -30,7 +31,8 @@ export function makeTwin(options: GpioTwinOptions = {}): GpioTwin {
 export interface Rig {
   twin: GpioTwin;
   gpio: CounterGpio;
-  statuses: [GpioStatus, string | undefined][];
+  /** Every health event: its state, and the GpioError code when failed. */
+  statuses: [HealthState, string | undefined][];
   cancels: () => number;
   drawerEvents: CounterGpioEvents['drawer'][0][];
   leftOpen: number[];
@@ -55,7 +57,7 @@ export function observe(twin: GpioTwin, gpio: CounterGpio): Rig {
   const drawerEvents: Rig['drawerEvents'] = [];
   const leftOpen: number[] = [];
   let cancels = 0;
-  gpio.on('status', (status, cause) => statuses.push([status, cause?.code]));
+  gpio.on('health', (h) => statuses.push([h.state, h.detail.failure ?? undefined]));
   gpio.on('cancel', () => cancels++);
   gpio.on('drawer', (state) => drawerEvents.push(state));
   gpio.on('drawerLeftOpen', (ms) => leftOpen.push(ms));

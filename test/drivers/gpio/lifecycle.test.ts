@@ -63,7 +63,7 @@ describe('IO plugin failure', () => {
     const kick = rig.gpio.kickDrawer(200).catch((err: unknown) => err);
     await vi.advanceTimersByTimeAsync(50);
     rig.twin.fail(kind);
-    expect(rig.gpio.status).toBe('failed');
+    expect(rig.gpio.health().state).toBe('failed');
     expect(rig.statuses.at(-1)).toEqual(['failed', 'io_failed']);
     const err = await kick;
     expect(err).toBeInstanceOf(GpioError);
@@ -82,14 +82,14 @@ describe('IO plugin failure', () => {
     await vi.advanceTimersByTimeAsync(10);
     io.fail('error', { message: 'cannot open /dev/gpiomem' });
     expect(await started).toMatchObject({ code: 'io_failed', message: expect.stringContaining('/dev/gpiomem') });
-    expect(gpio.status).toBe('failed');
+    expect(gpio.health().state).toBe('failed');
   });
 
   it('fails start() with open_timeout when the plugin never becomes ready', async () => {
     const io = twin({ startup: { never: true } });
     const gpio = new CounterGpio({ io, pins: pinMap, timing: { readyTimeoutMs: 2000 } });
     const statuses: string[] = [];
-    gpio.on('status', (s) => statuses.push(s));
+    gpio.on('health', (h) => statuses.push(h.state));
     const started = gpio.start().catch((err: unknown) => err);
     await vi.advanceTimersByTimeAsync(2000);
     expect(await started).toMatchObject({ code: 'open_timeout' });
@@ -104,7 +104,7 @@ describe('IO plugin failure', () => {
     const started = gpio.start();
     await vi.advanceTimersByTimeAsync(0);
     await started;
-    expect(gpio.status).toBe('ready');
+    expect(gpio.health().state).toBe('ready');
     await gpio.stop();
   });
 });

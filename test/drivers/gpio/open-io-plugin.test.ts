@@ -120,7 +120,7 @@ describe('openCounterGpio (the config section)', () => {
       twin.dispose();
     });
     expect(gpio).toBeInstanceOf(CounterGpio);
-    expect(gpio.status).toBe('ready');
+    expect(gpio.health().state).toBe('ready');
     expect(gpio.timing.drawerPulseMs).toBe(40);
     expect(await gpio.kickDrawer()).toBe('pulsed');
   });

@@ -58,13 +58,17 @@ describe('NfcReader: taps', () => {
     expect(fci[0]).toBe(0x6f);
   });
 
-  it('sends status events only when the status changes', async () => {
+  it('sends health events only when the health changes', async () => {
     const r = await rig();
+    const eventsWhenReady = r.health.length;
     r.twin.enterField(new NtagTag());
     await until(() => r.cards.length === 1);
     r.twin.leaveField();
     await until(() => r.removals.length === 1);
-    expect(r.statuses).toEqual(['ready']);
+    expect(r.statuses).toEqual(['connecting', 'ready']);
+    expect(r.health).toHaveLength(eventsWhenReady); // a tap is no change of health
+    const events = r.health.map((h) => JSON.stringify([h.state, h.reason, h.detail]));
+    events.slice(1).forEach((event, i) => expect(event).not.toBe(events[i]));
   });
 });
 
@@ -158,7 +162,7 @@ describe('NfcReader: the wallet over ISO-DEP', () => {
     const proof = await proveWallet(r.reader.channel());
     expect(proof.verified).toBe(true);
     expect(hex(proof.walletId)).toBe(hex(wallet.walletId));
-    expect(r.statuses).toEqual(['ready']);
+    expect(r.statuses).toEqual(['connecting', 'ready']);
   });
 
   it('a card that leaves while the chip waits for its answer gives card_lost too', async () => {
@@ -182,10 +186,10 @@ describe('NfcReader: the reader itself', () => {
     const r = await rig();
     await until(() => r.twin.commands.some((c) => c.code === 0x4a), 'polling');
     r.bus.unplug('nfc');
-    await until(() => r.reader.status === 'no_reader', 'no_reader');
+    await until(() => r.reader.health().state === 'connecting', 'connecting');
     r.bus.plug('nfc');
-    await until(() => r.reader.status === 'ready', 'ready again');
-    expect(r.statuses).toEqual(['ready', 'no_reader', 'ready']);
+    await until(() => r.reader.health().state === 'ready', 'ready again');
+    expect(r.statuses).toEqual(['connecting', 'ready', 'connecting', 'ready']);
     expect(r.twin.counters.wakeUps).toBe(2);
     r.twin.enterField(walletCard());
     await until(() => r.cards.length === 1, 'tap after replug');
@@ -204,46 +208,46 @@ describe('NfcReader: the reader itself', () => {
     await until(() => r.cards.length === 2, 'tag found again after replug');
   });
 
-  it('says no_reader when nothing is there at start, and ready once the reader appears', async () => {
+  it('says why it is connecting when nothing is there at start, and ready once the reader appears', async () => {
     const bus = new SimBus();
     const twin = new Pn532Twin();
     bus.register('nfc', twin);
     bus.unplug('nfc');
-    const reader = await NfcReader.open('sim:nfc', { simBus: bus, reopen: { minMs: 5, maxMs: 10 } }, { startupGraceMs: 50, pn532: fastPn532 });
+    const reader = await NfcReader.open('sim:nfc', { simBus: bus, reopen: { minMs: 5, maxMs: 10 } }, { pn532: fastPn532 });
     const statuses: string[] = [];
-    reader.on('status', (s) => statuses.push(s));
+    reader.on('health', (h) => statuses.at(-1) !== h.state && statuses.push(h.state));
     reader.start();
     try {
-      await until(() => reader.status === 'no_reader');
+      await until(() => reader.health().state === 'connecting' && reader.health().reason !== null);
       bus.plug('nfc');
-      await until(() => reader.status === 'ready');
-      expect(statuses).toEqual(['no_reader', 'ready']);
+      await until(() => reader.health().state === 'ready');
+      expect(statuses).toEqual(['connecting', 'ready']);
     } finally {
       await reader.stop();
     }
-    expect(reader.status).toBe('stopped');
+    expect(reader.health().state).toBe('stopped');
   });
 
-  it('says no_reader when the port opens but no chip answers', async () => {
+  it('says the chip answers nothing when the port opens but no chip answers', async () => {
     const mute = { receiveFromHost: () => undefined, attachHost: () => undefined };
     const silent = new SimBus();
     silent.register('nfc', mute);
-    const reader = await NfcReader.open('sim:nfc', { simBus: silent }, { startupGraceMs: 5000, pn532: { ...fastPn532, ackAttempts: 1 } });
+    const reader = await NfcReader.open('sim:nfc', { simBus: silent }, { pn532: { ...fastPn532, ackAttempts: 1 } });
     reader.start();
     try {
-      await until(() => reader.status === 'no_reader');
-      expect(reader.pn532.status).toBe('unresponsive');
+      await until(() => reader.health().state === 'connecting' && reader.health().reason !== null);
+      expect(reader.pn532.health().detail.phase).toBe('unresponsive');
     } finally {
       await reader.stop();
     }
   });
 
-  it('says error while polls keep failing, and ready again when they work', async () => {
+  it('says degraded while polls keep failing, and ready again when they work', async () => {
     const r = await rig({}, { errorThreshold: 3 });
     for (let i = 0; i < 3; i++) r.twin.sendErrorFrameNext();
-    await until(() => r.reader.status === 'error', 'error status');
-    await until(() => r.reader.status === 'ready', 'ready again');
-    expect(r.statuses).toEqual(['ready', 'error', 'ready']);
+    await until(() => r.reader.health().state === 'degraded', 'degraded health');
+    await until(() => r.reader.health().state === 'ready', 'ready again');
+    expect(r.statuses).toEqual(['connecting', 'ready', 'degraded', 'ready']);
     r.twin.enterField(new NtagTag());
     await until(() => r.cards.length === 1, 'tap after the errors');
   });
@@ -261,7 +265,7 @@ describe('NfcReader: the reader itself', () => {
 
     r.reader.start(); // a stopped reader can be started again
     rigs.push(r);
-    await until(() => r.reader.status === 'ready', 'ready after restart');
+    await until(() => r.reader.health().state === 'ready', 'ready after restart');
     await until(() => r.cards.length === 2, 'the tag is found again');
     expect(r.twin.counters.wakeUps).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pn532Error } from '../../../src/drivers/pn532/errors.js';
-import { Pn532 } from '../../../src/drivers/pn532/pn532.js';
+import { Pn532, type Pn532Detail } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
 import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
@@ -35,7 +35,7 @@ async function listWallet(r: ChipRig, wallet = new WalletApplet()): Promise<IsoD
 describe('PN532 driver against the twin (SimBus)', () => {
   it('wakes the chip and configures it by itself: SAMConfiguration first, then firmware and MaxRetries', async () => {
     const r = await rig();
-    expect(r.pn532.status).toBe('ready');
+    expect(r.pn532.health().detail.phase).toBe('ready');
     expect(r.pn532.firmware).toEqual({ ic: 0x32, version: 1, revision: 6, support: 7 });
     expect(r.twin.counters.wakeUps).toBe(1);
     expect(r.twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
@@ -177,12 +177,12 @@ describe('PN532 driver against the twin (SimBus)', () => {
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
     r.bus.unplug('nfc');
     await expect(pending).rejects.toMatchObject({ code: 'link_down' });
-    expect(r.pn532.status).toBe('connecting');
+    expect(r.pn532.health().detail.phase).toBe('connecting');
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'link_down' });
     r.twin.setProcessingDelay(0);
     r.twin.clearLog();
     r.bus.plug('nfc');
-    await r.pn532.whenReady(5000);
+    await r.pn532.waitReady(5000);
     expect(r.twin.counters.wakeUps).toBe(2);
     expect(r.twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
   });
@@ -190,10 +190,10 @@ describe('PN532 driver against the twin (SimBus)', () => {
   it('notices a chip that reset under it (no ACK) and wakes and configures it again', async () => {
     const r = await rig({}, { ackAttempts: 2 });
     const statuses: string[] = [];
-    r.pn532.on('status', (s) => statuses.push(s));
+    r.pn532.on('health', (h) => statuses.at(-1) !== h.detail.phase && statuses.push(h.detail.phase));
     r.twin.powerCycle();
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'ack_timeout' });
-    await r.pn532.whenReady(5000);
+    await r.pn532.waitReady(5000);
     expect(statuses).toEqual(['unresponsive', 'initialising', 'ready']);
     expect(r.twin.counters.wakeUps).toBe(2);
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
@@ -206,10 +206,10 @@ describe('PN532 driver against the twin (SimBus)', () => {
     for (let i = 0; i < 3; i++) twin.ignoreNextCommand(); // every send of the first SAMConfiguration is lost
     const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { ...fastPn532, ackAttempts: 3 });
     const statuses: string[] = [];
-    pn532.on('status', (st) => statuses.push(st));
+    pn532.on('health', (h) => statuses.at(-1) !== h.detail.phase && statuses.push(h.detail.phase));
     pn532.start();
     try {
-      await pn532.whenReady(5000);
+      await pn532.waitReady(5000);
       expect(statuses).toEqual(['connecting', 'initialising', 'unresponsive', 'initialising', 'ready']);
       expect(twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
     } finally {
@@ -217,14 +217,14 @@ describe('PN532 driver against the twin (SimBus)', () => {
     }
   });
 
-  it('refuses a chip that is not a PN532 (status failed, retried)', async () => {
+  it('refuses a chip that is not a PN532 (health failed, retried)', async () => {
     const simBus = new SimBus();
     simBus.register('nfc', new Pn532Twin({ firmware: [0x33, 0x02, 0x01, 0x07] }));
     const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { initRetryMs: 10_000 });
-    const failed = new Promise<Error | undefined>((resolve) => pn532.on('status', (s, cause) => s === 'failed' && resolve(cause)));
+    const failed = new Promise<Pn532Detail>((resolve) => pn532.on('health', (h) => h.state === 'failed' && resolve(h.detail)));
     pn532.start();
     try {
-      await expect(failed).resolves.toMatchObject({ code: 'unsupported_chip' });
+      await expect(failed).resolves.toMatchObject({ failure: 'unsupported_chip' });
       await expect(pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'not_ready' });
     } finally {
       await pn532.stop();
@@ -238,6 +238,6 @@ describe('PN532 driver against the twin (SimBus)', () => {
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
     await r.pn532.stop();
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
-    expect(r.pn532.status).toBe('stopped');
+    expect(r.pn532.health().detail.phase).toBe('stopped');
   });
 });

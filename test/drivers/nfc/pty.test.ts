@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApduClient } from '../../../src/drivers/iso7816/apdu-client.js';
-import { NfcReader, type ReaderStatus } from '../../../src/drivers/nfc/nfc-reader.js';
+import type { HealthState } from '../../../src/drivers/device.js';
+import { NfcReader } from '../../../src/drivers/nfc/nfc-reader.js';
 import type { NfcCard } from '../../../src/drivers/nfc/card.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
@@ -33,17 +34,16 @@ async function ptyReader(wireTiming: boolean) {
   const reader = await NfcReader.open(`serial:${pair.hostPath}?baud=115200`, { reopen: { minMs: 10, maxMs: 50 } }, {
     presenceIntervalMs: 20,
     listTimeoutMs: 1000,
-    startupGraceMs: 3000,
     // A pty adds scheduling latency that a UART does not; keep the timeouts generous.
     pn532: { ...fastPn532, ackTimeoutMs: 200, firstAckTimeoutMs: 1000, interByteTimeoutMs: 100 },
   });
   cleanups.push(() => reader.stop());
   const cards: NfcCard[] = [];
-  const statuses: ReaderStatus[] = [];
+  const statuses: HealthState[] = [];
   reader.on('card', (c) => cards.push(c));
-  reader.on('status', (s) => statuses.push(s));
+  reader.on('health', (h) => statuses.at(-1) !== h.state && statuses.push(h.state));
   reader.start();
-  await until(() => reader.status === 'ready', 'ready over the pty', 10_000);
+  await until(() => reader.health().state === 'ready', 'ready over the pty', 10_000);
   return { pair, twin, reader, cards, statuses, attach, wires };
 }
 
@@ -65,11 +65,11 @@ describe('PN532 reader over a real pseudo-terminal (native serial binding)', () 
 
     await wires.pop()!.close();
     await pair.unplug();
-    await until(() => reader.status === 'no_reader', 'no_reader', 10_000);
+    await until(() => reader.health().state === 'connecting', 'connecting', 10_000);
     await pair.plug();
     await attach();
-    await until(() => reader.status === 'ready', 'ready after replug', 10_000);
-    expect(statuses).toEqual(['ready', 'no_reader', 'ready']);
+    await until(() => reader.health().state === 'ready', 'ready after replug', 10_000);
+    expect(statuses).toEqual(['connecting', 'ready', 'connecting', 'ready']);
     expect(twin.counters.wakeUps).toBe(2);
     await until(() => cards.length === 2, 'the phone is found again', 10_000);
     expect((await proveWallet(reader.channel())).verified).toBe(true);

@@ -1,4 +1,5 @@
-import { NfcReader, type NfcReaderOptions, type ReaderStatus, type RemovalReason } from '../../../src/drivers/nfc/nfc-reader.js';
+import type { DeviceHealth, HealthState } from '../../../src/drivers/device.js';
+import { NfcReader, type NfcReaderOptions, type RemovalReason } from '../../../src/drivers/nfc/nfc-reader.js';
 import type { NfcCard } from '../../../src/drivers/nfc/card.js';
 import { Pn532, type Pn532Options } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
@@ -30,7 +31,7 @@ export async function chipRig(twinOptions: Partial<Pn532TwinOptions> = {}, optio
   const link = await openLink('sim:nfc?baud=115200', { simBus: bus, reopen: { minMs: 5, maxMs: 20 } });
   const pn532 = new Pn532(link, { ...fastPn532, ...options });
   pn532.start();
-  await pn532.whenReady(5000);
+  await pn532.waitReady(5000);
   return { bus, twin, pn532, stop: () => pn532.stop() };
 }
 
@@ -40,7 +41,10 @@ export interface ReaderRig {
   reader: NfcReader;
   cards: NfcCard[];
   removals: { card: NfcCard; reason: RemovalReason }[];
-  statuses: ReaderStatus[];
+  /** Health states, each change once. */
+  statuses: HealthState[];
+  /** Every health event. */
+  health: DeviceHealth[];
   stop(): Promise<void>;
 }
 
@@ -52,15 +56,17 @@ export async function readerRig(twinOptions: Partial<Pn532TwinOptions> = {}, opt
     presenceIntervalMs: 20,
     listTimeoutMs: 1000,
     errorBackoffMs: 10,
-    startupGraceMs: 1000,
     ...options,
     pn532: { ...fastPn532, ...options.pn532 },
   });
-  const rig: ReaderRig = { bus, twin, reader, cards: [], removals: [], statuses: [], stop: () => reader.stop() };
+  const rig: ReaderRig = { bus, twin, reader, cards: [], removals: [], statuses: [], health: [], stop: () => reader.stop() };
   reader.on('card', (card) => rig.cards.push(card));
   reader.on('removed', (card, reason) => rig.removals.push({ card, reason }));
-  reader.on('status', (status) => rig.statuses.push(status));
+  reader.on('health', (h) => {
+    rig.health.push(h);
+    if (rig.statuses.at(-1) !== h.state) rig.statuses.push(h.state);
+  });
   reader.start();
-  await until(() => reader.status === 'ready', 'reader ready');
+  await until(() => reader.health().state === 'ready', 'reader ready');
   return rig;
 }

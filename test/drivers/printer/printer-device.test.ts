@@ -18,7 +18,7 @@ afterEach(async () => {
 async function open(profile: PrinterProfile, options: Parameters<typeof simRig>[1] = {}): Promise<SimRig> {
   const rig = await simRig(profile, options);
   rigs.push(rig);
-  await until(() => rig.printer.status().state === 'ok', 'printer ready');
+  await until(() => rig.printer.health().detail.condition === 'ok', 'printer ready');
   return rig;
 }
 
@@ -40,9 +40,9 @@ function settled(job: PrintJob): () => boolean {
   return () => done;
 }
 
-/** No two status events in a row say the same thing. */
+/** No two health events in a row say the same thing. */
 function expectOnlyChanges(rig: SimRig): void {
-  const keys = rig.statuses.map((s) => JSON.stringify([s.state, s.conditions]));
+  const keys = rig.health.map((h) => JSON.stringify([h.state, h.reason, h.detail]));
   keys.slice(1).forEach((key, i) => expect(key).not.toBe(keys[i]));
 }
 
@@ -56,12 +56,12 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     expect(rig.twin.errors).toEqual([]);
     expect(rig.jobs.map((j) => j.phase)).toEqual(['queued', 'printing', 'done']);
     expect(rig.states()).toEqual(['connecting', 'ok']);
-    expect(rig.printer.status()).toMatchObject({ state: 'ok', link: 'open', paused: false, queued: 0, asb: false });
+    expect(rig.printer.health().detail).toMatchObject({ condition: 'ok', link: 'open', paused: false, queued: 0, asb: false });
   });
 
   it('enables Automatic Status Back where the profile has it', async () => {
     const rig = await open(GENERIC_80_ZH);
-    await until(() => rig.printer.status().asb, 'ASB confirmed');
+    await until(() => rig.printer.health().detail.asb, 'ASB confirmed');
     expect(rig.twin.asbMask).toBe(0x0f);
     const job = rig.printer.print(NOODLE_RECEIPT);
     await job.done;
@@ -77,10 +77,10 @@ describe('EscPosPrinter against the twin (in-process)', () => {
         rig.twin.paperRunsOutAfter(4);
         const job = rig.printer.print(NOODLE_RECEIPT);
         const isSettled = settled(job);
-        await until(() => rig.printer.status().state === 'paper_out', 'paper_out reported');
+        await until(() => rig.printer.health().detail.condition === 'paper_out', 'paper_out reported');
         await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
         expect(rig.twin.text().split('\n')).toEqual(full.slice(0, 4)); // half a receipt, no cut
-        await until(() => rig.printer.status().paused, 'queue paused');
+        await until(() => rig.printer.health().detail.paused, 'queue paused');
         expect(isSettled()).toBe(false);
 
         rig.twin.loadPaper();
@@ -102,9 +102,9 @@ describe('EscPosPrinter against the twin (in-process)', () => {
       it('holds a job while the cover is open and prints it once, not as a reprint, when it closes', async () => {
         const rig = await open(profile);
         rig.twin.setFault('cover_open', true);
-        await until(() => rig.printer.status().state === 'cover_open', 'cover_open reported');
+        await until(() => rig.printer.health().detail.condition === 'cover_open', 'cover_open reported');
         const job = rig.printer.print(NOODLE_RECEIPT);
-        await until(() => rig.printer.status().paused, 'queue paused');
+        await until(() => rig.printer.health().detail.paused, 'queue paused');
         expect(rig.twin.paper).toEqual([]);
         expect(rig.twin.log.filter((e) => e.code === 'data_while_offline')).toEqual([]); // nothing sent to a printer that could not print it
         rig.twin.setFault('cover_open', false);
@@ -121,7 +121,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
         await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
         const printed = rig.twin.text().split('\n');
         expect(printed).toEqual(full.slice(0, 3));
-        expect(rig.printer.status().state).toBe('cover_open');
+        expect(rig.printer.health().detail.condition).toBe('cover_open');
         rig.twin.setFault('cover_open', false);
         await expect(job.done).resolves.toMatchObject({ reprinted: true });
         expect(rig.twin.text().split('\n')).toEqual([...printed, bannerLine(profile), ...full]);
@@ -135,7 +135,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     const job = rig.printer.print(NOODLE_RECEIPT);
     await until(() => rig.twin.bytesReceived > 150, 'part of the receipt on the wire');
     rig.bus.unplug('printer');
-    await until(() => rig.printer.status().state === 'disconnected', 'disconnected reported');
+    await until(() => rig.printer.health().detail.condition === 'disconnected', 'disconnected reported');
     await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
     const partial = rig.twin.text().split('\n');
     expect(partial.length).toBeLessThan(NOODLE_LINES.length);
@@ -155,7 +155,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     expect(rig.twin.text().split('\n')).toEqual(NOODLE_LINES);
     rig.twin.paperRunsOutAfter(3);
     const job = rig.printer.print(NOODLE_RECEIPT);
-    await until(() => rig.printer.status().state === 'paper_out', 'paper_out');
+    await until(() => rig.printer.health().detail.condition === 'paper_out', 'paper_out');
     rig.twin.loadPaper();
     await expect(job.done).resolves.toMatchObject({ attempts: 2, reprinted: true });
     expect(rig.twin.text().split('\n')).toEqual([...NOODLE_LINES, ...NOODLE_LINES.slice(0, 3), bannerLine(profile), ...NOODLE_LINES]);
@@ -168,7 +168,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     const query = rig.printer.queryStatus();
     await expect(query).rejects.toBeInstanceOf(PrinterError);
     await expect(query).rejects.toMatchObject({ code: 'status_timeout' });
-    await until(() => rig.printer.status().state === 'unresponsive', 'unresponsive reported');
+    await until(() => rig.printer.health().detail.condition === 'unresponsive', 'unresponsive reported');
     const job = rig.printer.print(NOODLE_RECEIPT);
     const isSettled = settled(job);
     await until(() => rig.printer.stats().statusTimeouts >= 3, 'several attempts');
@@ -176,27 +176,27 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     expect(rig.twin.paper).toEqual([]);
     rig.twin.answerStatusRequests(true);
     await expect(job.done).resolves.toMatchObject({ attempts: 1, reprinted: false });
-    expect(rig.printer.status().state).toBe('ok');
+    expect(rig.printer.health().detail.condition).toBe('ok');
   });
 
   it('reads the error cause (DLE EOT 3) when the printer reports an error', async () => {
     const rig = await open(GENERIC_58_ZH);
     rig.twin.setFault('autocutter_error', true);
-    await until(() => rig.printer.status().state === 'error', 'error reported');
-    expect(rig.printer.status().conditions).toMatchObject({ error: true, autocutterError: true, offline: true });
+    await until(() => rig.printer.health().detail.condition === 'error', 'error reported');
+    expect(rig.printer.health().detail.conditions).toMatchObject({ error: true, autocutterError: true, offline: true });
     expect(rig.twin.statusRequests.some((r) => r.n === 3)).toBe(true);
     rig.twin.setFault('autocutter_error', false);
-    await until(() => rig.printer.status().state === 'ok', 'recovered');
+    await until(() => rig.printer.health().detail.condition === 'ok', 'recovered');
   });
 
   it('keeps printing at paper near end, and reports it only on change', async () => {
     const rig = await open(GENERIC_80_ZH);
     rig.twin.setFault('paper_near_end', true);
-    await until(() => rig.printer.status().state === 'near_end', 'near_end reported');
+    await until(() => rig.printer.health().detail.condition === 'near_end', 'near_end reported');
     await rig.printer.print(NOODLE_RECEIPT).done;
     await rig.printer.print(NOODLE_RECEIPT).done;
     rig.twin.setFault('paper_near_end', false);
-    await until(() => rig.printer.status().state === 'ok', 'ok again');
+    await until(() => rig.printer.health().detail.condition === 'ok', 'ok again');
     expect(rig.states()).toEqual(['connecting', 'ok', 'near_end', 'ok']);
     expectOnlyChanges(rig);
   });
@@ -215,7 +215,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     expect(() => rig.printer.print({ blocks: [{ kind: 'text', text: '茶 Tea' }] })).toThrow(
       expect.objectContaining({ name: 'EscPosError', code: 'unencodable_text' }),
     );
-    expect(rig.printer.status().queued).toBe(0);
+    expect(rig.printer.health().detail.queued).toBe(0);
     await rig.printer.print(LATIN_RECEIPT).done;
     expect(rig.twin.text()).toContain('Beef noodles');
     const noDrawer = await open({ ...GENERIC_58_ZH, id: 'no-drawer', drawer: false });
@@ -225,7 +225,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
   it('prints queued jobs in order after a pause', async () => {
     const rig = await open(GENERIC_58_ZH);
     rig.twin.setFault('offline', true);
-    await until(() => rig.printer.status().state === 'offline', 'offline reported');
+    await until(() => rig.printer.health().detail.condition === 'offline', 'offline reported');
     const a = rig.printer.print({ blocks: [{ kind: 'text', text: 'first 一' }] });
     const drawer = rig.printer.kickDrawer();
     const b = rig.printer.print({ blocks: [{ kind: 'text', text: 'second 二' }] });
@@ -247,14 +247,14 @@ describe('EscPosPrinter against the twin (in-process)', () => {
 
   it('hands back unfinished jobs on stop', async () => {
     const rig = await simRig(GENERIC_58_ZH);
-    await until(() => rig.printer.status().state === 'ok', 'ready');
+    await until(() => rig.printer.health().detail.condition === 'ok', 'ready');
     rig.twin.setFault('paper_out', true);
-    await until(() => rig.printer.status().state === 'paper_out', 'paper_out');
+    await until(() => rig.printer.health().detail.condition === 'paper_out', 'paper_out');
     const job = rig.printer.print(NOODLE_RECEIPT);
     const unfinished = await rig.printer.stop();
     expect(unfinished).toEqual([{ id: job.id, kind: 'receipt', receipt: NOODLE_RECEIPT, pulse: undefined, attempts: 0 }]);
     await expect(job.done).rejects.toMatchObject({ code: 'stopped' });
-    expect(rig.printer.status().state).toBe('closed');
+    expect(rig.printer.health().detail.condition).toBe('closed');
     await expect(rig.printer.queryStatus()).rejects.toMatchObject({ code: 'stopped' });
   });
 });

@@ -28,7 +28,7 @@ describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)'
     cleanups.push(() => printer.stop());
     const r = record(printer);
     printer.start();
-    await until(() => printer.status().state === 'ok', 'printer ready', 5000);
+    await until(() => printer.health().detail.condition === 'ok', 'printer ready', 5000);
 
     await expect(printer.print(NOODLE_RECEIPT).done).resolves.toMatchObject({ attempts: 1, confirmed: true });
     expect(twin.text().split('\n')).toEqual(NOODLE_LINES);
@@ -36,7 +36,7 @@ describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)'
     // Paper out after four lines of the second receipt.
     twin.paperRunsOutAfter(4);
     const second = printer.print(NOODLE_RECEIPT);
-    await until(() => printer.status().state === 'paper_out', 'paper_out reported');
+    await until(() => printer.health().detail.condition === 'paper_out', 'paper_out reported');
     twin.loadPaper();
     await expect(second.done).resolves.toMatchObject({ attempts: 2, reprinted: true });
     expect(twin.text().split('\n')).toEqual([...NOODLE_LINES, ...NOODLE_LINES.slice(0, 4), BANNER, ...NOODLE_LINES]);
@@ -48,7 +48,7 @@ describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)'
     await until(() => twin.paper.length >= before + 2, 'third receipt printing');
     await wire.close();
     await pair.unplug();
-    await until(() => printer.status().state === 'disconnected', 'disconnected reported');
+    await until(() => printer.health().detail.condition === 'disconnected', 'disconnected reported');
     await until(() => r.jobs.some((j) => j.id === third.id && j.phase === 'interrupted'), 'third interrupted');
     await pair.plug();
     wire = new PtyWire(twin, pair.devicePath, { baudRate: 19200 });

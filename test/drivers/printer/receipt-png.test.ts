@@ -26,7 +26,7 @@ describe('a Chinese receipt with a QR code, printed by the driver and read back 
     it(`decodes the QR to the exact original text (${profile.id})`, async () => {
       const rig = await simRig(profile);
       try {
-        await until(() => rig.printer.status().state === 'ok', 'ready');
+        await until(() => rig.printer.health().detail.condition === 'ok', 'ready');
         await rig.printer.print(receipt).done;
         expect(rig.twin.text().split('\n')).toContain(`[[QR ${JSON.stringify(PAYLOAD)}]]`);
         const drawn = rig.twin.png();

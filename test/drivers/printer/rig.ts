@@ -1,5 +1,6 @@
 import type { PrinterProfile } from '../../../src/drivers/escpos/profiles.js';
-import type { PrinterStatus } from '../../../src/drivers/printer/printer-state.js';
+import type { DeviceHealth } from '../../../src/drivers/device.js';
+import type { PrinterDetail } from '../../../src/drivers/printer/printer-health.js';
 import { EscPosPrinter, type JobEvent, type EscPosPrinterOptions } from '../../../src/drivers/printer/escpos-printer.js';
 import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { EscPosPrinterTwin, type PrinterTwinOptions } from '../../../hw-sim/printer/printer-twin.js';
@@ -18,18 +19,20 @@ export const FAST: Omit<EscPosPrinterOptions, 'profile'> = {
 };
 
 export interface Recorder {
-  statuses: PrinterStatus[];
+  /** Every health event. */
+  health: DeviceHealth<PrinterDetail>[];
   jobs: JobEvent[];
+  /** The printer's condition (detail.condition), each change once. */
   states(): string[];
 }
 
 export function record(printer: EscPosPrinter): Recorder {
   const r: Recorder = {
-    statuses: [],
+    health: [],
     jobs: [],
-    states: () => r.statuses.map((s) => s.state),
+    states: () => r.health.map((h) => h.detail.condition).filter((c, i, all) => i === 0 || all[i - 1] !== c),
   };
-  printer.on('status', (s) => r.statuses.push(s));
+  printer.on('health', (h) => r.health.push(h));
   printer.on('job', (j) => r.jobs.push(j));
   return r;
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GENERIC_58_ZH } from '../../../src/drivers/escpos/profiles.js';
 import { PrinterError } from '../../../src/drivers/printer/errors.js';
 import { EscPosPrinter } from '../../../src/drivers/printer/escpos-printer.js';
-import type { ByteLink, LinkEvents, LinkState } from '../../../src/drivers/transport/link.js';
+import type { ByteLink, LinkEvents, LinkFailure, LinkState } from '../../../src/drivers/transport/link.js';
 import { until } from '../../support/wait.js';
 import { NOODLE_RECEIPT } from './fixtures.js';
 import { FAST } from './rig.js';
@@ -15,6 +15,7 @@ import { FAST } from './rig.js';
 class StallingLink extends EventEmitter<LinkEvents> implements ByteLink {
   readonly uri = 'test:stalling';
   state: LinkState = 'closed';
+  readonly failure: LinkFailure | undefined = undefined;
   answer = false;
   answerFence = true;
   stallWhen: (bytes: Uint8Array) => boolean = () => false;
@@ -65,7 +66,7 @@ describe('status reads and writes that never come back', () => {
     const error = await printer.queryStatus().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PrinterError);
     expect(error).toMatchObject({ code: 'status_timeout' });
-    await until(() => printer.status().state === 'unresponsive', 'unresponsive');
+    await until(() => printer.health().detail.condition === 'unresponsive', 'unresponsive');
   });
 
   it('times out a query whose write hangs, instead of hanging with it', async () => {
@@ -80,7 +81,7 @@ describe('status reads and writes that never come back', () => {
     const link = new StallingLink();
     link.answer = true;
     const printer = printerOn(link);
-    await until(() => printer.status().state === 'ok', 'ready');
+    await until(() => printer.health().detail.condition === 'ok', 'ready');
     let stalls = 1;
     link.stallWhen = (bytes) => bytes[0] === 0x1b && bytes[1] === 0x40 && stalls-- > 0; // the first receipt write hangs
     const job = printer.print(NOODLE_RECEIPT);
@@ -93,7 +94,7 @@ describe('status reads and writes that never come back', () => {
     link.answer = true;
     link.answerFence = false;
     const printer = printerOn(link, 500, 100);
-    await until(() => printer.status().state === 'ok', 'ready');
+    await until(() => printer.health().detail.condition === 'ok', 'ready');
     const job = printer.print(NOODLE_RECEIPT);
     await expect(job.done).resolves.toMatchObject({ attempts: 2, reprinted: true, confirmed: false });
   });

@@ -1,6 +1,7 @@
 import type { ScannerOptions } from '../../../src/drivers/scanner/config.js';
 import type { ScannerError } from '../../../src/drivers/scanner/errors.js';
-import { Scanner, type ScanEvent, type ScannerStatus } from '../../../src/drivers/scanner/scanner.js';
+import type { DeviceHealth, HealthState } from '../../../src/drivers/device.js';
+import { Scanner, type ScanEvent } from '../../../src/drivers/scanner/scanner.js';
 import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { SimHidBus } from '../../../src/drivers/transport/sim-hid-bus.js';
 import { ScannerTwin, type ScannerTwinMode } from '../../../hw-sim/scanner/scanner-twin.js';
@@ -8,14 +9,20 @@ import { ScannerTwin, type ScannerTwinMode } from '../../../hw-sim/scanner/scann
 export interface Recorder {
   scans: ScanEvent[];
   rejects: ScannerError[];
-  statuses: ScannerStatus[];
+  /** Health states, each change once. */
+  statuses: HealthState[];
+  /** Every health event. */
+  health: DeviceHealth[];
 }
 
 export function record(scanner: Scanner): Recorder {
-  const r: Recorder = { scans: [], rejects: [], statuses: [] };
+  const r: Recorder = { scans: [], rejects: [], statuses: [], health: [] };
   scanner.on('scan', (s) => r.scans.push(s));
   scanner.on('reject', (e) => r.rejects.push(e));
-  scanner.on('status', (s) => r.statuses.push(s));
+  scanner.on('health', (h) => {
+    r.health.push(h);
+    if (r.statuses.at(-1) !== h.state) r.statuses.push(h.state);
+  });
   return r;
 }
 

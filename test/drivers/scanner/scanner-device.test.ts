@@ -48,14 +48,16 @@ describe('scanner URIs and options', () => {
 });
 
 describe('keyboard wedge scanner over the simulated HID bus', () => {
-  it('emits each scan once, with status events only on change', async () => {
+  it('emits each scan once, with health events only on change', async () => {
     const r = await rig('wedge');
     expect(r.statuses).toEqual(['connecting', 'ready']);
     await r.twin.scan('6901234567892', FAST);
     await until(() => r.scans.length === 1);
     expect(r.scans[0]).toMatchObject({ text: '6901234567892', symbology: undefined, source: 'hid-wedge', endedBy: 'suffix' });
-    expect(r.scanner.status).toBe('ready');
+    expect(r.scanner.health().state).toBe('ready');
     expect(r.statuses).toEqual(['connecting', 'ready']);
+    const events = r.health.map((h) => JSON.stringify([h.state, h.reason, h.detail]));
+    events.slice(1).forEach((event, i) => expect(event).not.toBe(events[i]));
     expect(r.rejects).toEqual([]);
   });
 
@@ -127,14 +129,14 @@ describe('keyboard wedge scanner over the simulated HID bus', () => {
       },
     });
     expect(receipt.delivered).toBe(9);
-    await until(() => r.scanner.status === 'disconnected');
+    await until(() => r.scanner.health().state === 'connecting');
     expect(r.rejects).toEqual([expect.objectContaining({ code: 'disconnected', length: 5 })]);
     r.plug();
     await r.scanner.waitReady(2000);
     await r.twin.scan('AFTER-REPLUG', FAST);
     await until(() => r.scans.length === 1);
     expect(r.scans.map((s) => s.text)).toEqual(['AFTER-REPLUG']);
-    expect(r.statuses).toEqual(['connecting', 'ready', 'disconnected', 'ready']);
+    expect(r.statuses).toEqual(['connecting', 'ready', 'connecting', 'ready']);
   });
 
   it('strips an AIM prefix when the scanner is configured to send one', async () => {
@@ -146,14 +148,14 @@ describe('keyboard wedge scanner over the simulated HID bus', () => {
     expect(r.rejects[0]).toMatchObject({ code: 'too_short' });
   });
 
-  it('after stop() no more events, and the status is closed', async () => {
+  it('after stop() no more events, and the health is stopped', async () => {
     const r = await rig('wedge');
     await r.twin.scan('PARTIAL', { ...FAST, suffix: 'none' });
     await r.scanner.stop();
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(r.scans).toEqual([]);
     expect(r.rejects).toEqual([]);
-    expect(r.statuses.at(-1)).toBe('closed');
+    expect(r.statuses.at(-1)).toBe('stopped');
   });
 });
 
@@ -183,7 +185,7 @@ describe('HID POS scanner over the simulated HID bus', () => {
         if (n === 1) r.unplug();
       },
     });
-    await until(() => r.scanner.status === 'disconnected');
+    await until(() => r.scanner.health().state === 'connecting');
     expect(r.rejects[1]).toMatchObject({ code: 'disconnected', length: 56 });
     r.plug();
     await r.scanner.waitReady(2000);
@@ -243,7 +245,7 @@ describe('serial scanner over the simulated serial bus', () => {
         r.unplug();
       },
     });
-    await until(() => r.scanner.status === 'disconnected');
+    await until(() => r.scanner.health().state === 'connecting');
     expect(r.rejects).toEqual([expect.objectContaining({ code: 'disconnected', length: 4 })]);
     r.plug();
     await r.scanner.waitReady(2000);
