@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { waitForState, type ByteLink, type LinkEvents, type LinkState } from '../../../src/drivers/transport/link.js';
+import { waitForState, type ByteLink, type LinkEvents, type LinkFailure, type LinkState } from '../../../src/drivers/transport/link.js';
 
 /**
  * A link fed by the test, whose chunks reach the host as a real device's do: through the event
@@ -9,6 +9,7 @@ import { waitForState, type ByteLink, type LinkEvents, type LinkState } from '..
  */
 export class PortLink extends EventEmitter<LinkEvents> implements ByteLink {
   readonly uri = 'test:port-link';
+  readonly failure: LinkFailure | undefined = undefined;
   private currentState: LinkState = 'closed';
   private readonly device: MessagePort;
   private readonly host: MessagePort;
