@@ -8,6 +8,7 @@ import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
 import { until } from '../../support/wait.js';
 import { h, hex } from './hex.js';
@@ -143,7 +144,7 @@ describe('NfcReader: the wallet over ISO-DEP', () => {
     const first = r.reader.channel();
     const client = new ApduClient(first);
     await client.select(DOC_WALLET_AID);
-    r.twin.leaveFieldOnNextExchange();
+    r.twin.behave(pn532Faults.loseCardOnExchange());
     const err = await client.send({ cla: 0x00, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(32), le: 256 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NfcError);
     expect(err).toMatchObject({ code: 'card_lost', cause: { code: 'target_lost', chipStatus: 0x01 } });
@@ -167,11 +168,11 @@ describe('NfcReader: the wallet over ISO-DEP', () => {
     r.twin.enterField(phone);
     await until(() => r.cards.length === 1);
     const channel = r.reader.channel();
-    r.twin.setProcessingDelay(30);
+    const slow = r.twin.behave(pn532Faults.delayResponses(30));
     const pending = channel.transmit(h(`00 A4 04 00 07 ${hex(DOC_WALLET_AID)} 00`));
     setTimeout(() => r.twin.leaveField(phone), 5);
     await expect(pending).rejects.toMatchObject({ code: 'card_lost' });
-    r.twin.setProcessingDelay(0);
+    slow();
     r.twin.enterField(phone);
     await until(() => r.cards.length === 2, 'next tap');
   });
@@ -240,7 +241,7 @@ describe('NfcReader: the reader itself', () => {
 
   it('says error while polls keep failing, and ready again when they work', async () => {
     const r = await rig({}, { errorThreshold: 3 });
-    for (let i = 0; i < 3; i++) r.twin.sendErrorFrameNext();
+    r.twin.behave(pn532Faults.errorFrames(3));
     await until(() => r.reader.status === 'error', 'error status');
     await until(() => r.reader.status === 'ready', 'ready again');
     expect(r.statuses).toEqual(['ready', 'error', 'ready']);

@@ -3,6 +3,7 @@ import { Pn532Error } from '../../../src/drivers/pn532/errors.js';
 import { Pn532 } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
 import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
@@ -45,19 +46,18 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('resends a command whose frame was lost (no ACK)', async () => {
     const r = await rig();
-    r.twin.ignoreNextCommand();
+    r.twin.behave(pn532Faults.ignoreCommands());
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.resends).toBe(1);
   });
 
   it('resends after a lost ACK when the response is slow, and takes a response that came without its ACK', async () => {
     const r = await rig();
-    r.twin.dropNextAck();
+    r.twin.behave(pn532Faults.dropAcks());
     await r.pn532.getFirmwareVersion();
     expect(r.pn532.stats.resends).toBe(0);
 
-    r.twin.setProcessingDelay(r.pn532.options.ackTimeoutMs * 2);
-    r.twin.dropNextAck();
+    r.twin.behave(pn532Faults.delayResponses(r.pn532.options.ackTimeoutMs * 2), pn532Faults.dropAcks());
     r.twin.clearLog();
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ version: 1 });
     expect(r.pn532.stats.resends).toBe(1);
@@ -66,7 +66,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('NACKs a corrupted response and gets it again', async () => {
     const r = await rig();
-    r.twin.corruptNextResponse();
+    r.twin.behave(pn532Faults.corruptResponses());
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.nacksSent).toBe(1);
     expect(r.twin.counters.nacksReceived).toBe(1);
@@ -74,7 +74,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('gives up with bad_frame when every copy is corrupted', async () => {
     const r = await rig({}, { nackAttempts: 2 });
-    for (let i = 0; i < 3; i++) r.twin.corruptNextResponse(); // the first copy and both repeats
+    r.twin.behave(pn532Faults.corruptResponses(3)); // the first copy and both repeats
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ name: 'Pn532Error', code: 'bad_frame' });
     expect(r.twin.counters.nacksReceived).toBe(2);
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
@@ -82,30 +82,30 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('reports the syntax error frame as error_frame, and the next command works', async () => {
     const r = await rig();
-    r.twin.sendErrorFrameNext();
+    r.twin.behave(pn532Faults.errorFrames());
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'error_frame' });
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
   });
 
   it('ignores garbage on the line, even a false start code that swallows the response', async () => {
     const r = await rig();
-    r.twin.injectGarbage(h('13 FF 00 37 00 00 FF 03'));
+    r.twin.sendRaw(h('13 FF 00 37 00 00 FF 03'));
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
 
-    r.twin.setProcessingDelay(10);
+    r.twin.behave(pn532Faults.delayResponses(10));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 5, 'ACK of the command');
-    r.twin.injectGarbage(h('00 FF 81 7F')); // a header with a valid LCS: the response lands in its "body"
+    r.twin.sendRaw(h('00 FF 81 7F')); // a header with a valid LCS: the response lands in its "body"
     await expect(pending).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.nacksSent).toBe(0); // found again in the bytes it swallowed, not fetched again
   });
 
   it('times out a response that never comes, aborts it in the chip, and carries on', async () => {
     const r = await rig({}, { responseTimeoutMs: 60 });
-    r.twin.setProcessingDelay(300);
+    const slow = r.twin.behave(pn532Faults.delayResponses(300));
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'response_timeout' });
     expect(r.twin.counters.hostAcks).toBe(1);
-    r.twin.setProcessingDelay(0);
+    slow();
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     await sleep(300);
     expect(r.pn532.stats.staleFrames).toBe(0); // the aborted command never answered
@@ -172,14 +172,14 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('fails with link_down when the reader is unplugged mid-command, and re-initialises after replug', async () => {
     const r = await rig();
-    r.twin.setProcessingDelay(100);
+    const slow = r.twin.behave(pn532Faults.delayResponses(100));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
     r.bus.unplug('nfc');
     await expect(pending).rejects.toMatchObject({ code: 'link_down' });
     expect(r.pn532.status).toBe('connecting');
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'link_down' });
-    r.twin.setProcessingDelay(0);
+    slow();
     r.twin.clearLog();
     r.bus.plug('nfc');
     await r.pn532.whenReady(5000);
@@ -203,7 +203,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
     const simBus = new SimBus();
     const twin = new Pn532Twin();
     simBus.register('nfc', twin);
-    for (let i = 0; i < 3; i++) twin.ignoreNextCommand(); // every send of the first SAMConfiguration is lost
+    twin.behave(pn532Faults.ignoreCommands(3)); // every send of the first SAMConfiguration is lost
     const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { ...fastPn532, ackAttempts: 3 });
     const statuses: string[] = [];
     pn532.on('status', (st) => statuses.push(st));
@@ -233,7 +233,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('aborts the command under way when stopped', async () => {
     const r = await rig();
-    r.twin.setProcessingDelay(500);
+    r.twin.behave(pn532Faults.delayResponses(500));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
     await r.pn532.stop();

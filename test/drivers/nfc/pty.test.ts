@@ -4,6 +4,7 @@ import { NfcReader, type ReaderStatus } from '../../../src/drivers/nfc/nfc-reade
 import type { NfcCard } from '../../../src/drivers/nfc/card.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
 import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
 import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
@@ -57,7 +58,7 @@ describe('PN532 reader over a real pseudo-terminal (native serial binding)', () 
     const proof = await proveWallet(reader.channel());
     expect(proof.verified).toBe(true);
 
-    twin.corruptNextResponse();
+    twin.behave(pn532Faults.corruptResponses());
     const client = new ApduClient(reader.channel());
     const id = await client.send({ cla: 0x00, ins: 0xca, p1: 0xdf, p2: 0x20, le: 16 });
     expect(Buffer.from(id).equals(Buffer.from(wallet.walletId))).toBe(true);
