@@ -4,15 +4,13 @@ import { ApduClient } from '../../../src/drivers/iso7816/apdu-client.js';
 import type { CardChannel } from '../../../src/drivers/iso7816/card-channel.js';
 import { NfcError } from '../../../src/drivers/nfc/errors.js';
 import { NfcReader } from '../../../src/drivers/nfc/nfc-reader.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
 import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
-import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
 import { until } from '../../support/wait.js';
 import { h, hex } from './hex.js';
-import { fastPn532, readerRig, type ReaderRig } from './rig.js';
+import { fastPn532, nfcTerminal, readerRig, type ReaderRig } from './rig.js';
 import { DOC_WALLET_AID, proveWallet } from './wallet-session.js';
 
 const rigs: ReaderRig[] = [];
@@ -182,9 +180,9 @@ describe('NfcReader: the reader itself', () => {
   it('unplugged and replugged mid-poll, it re-initialises by itself and sees the next tap', async () => {
     const r = await rig();
     await until(() => r.twin.commands.some((c) => c.code === 0x4a), 'polling');
-    r.bus.unplug('nfc');
+    await r.unplug();
     await until(() => r.reader.status === 'no_reader', 'no_reader');
-    r.bus.plug('nfc');
+    await r.plug();
     await until(() => r.reader.status === 'ready', 'ready again');
     expect(r.statuses).toEqual(['ready', 'no_reader', 'ready']);
     expect(r.twin.counters.wakeUps).toBe(2);
@@ -198,44 +196,43 @@ describe('NfcReader: the reader itself', () => {
     const tag = new NtagTag();
     r.twin.enterField(tag);
     await until(() => r.cards.length === 1);
-    r.bus.unplug('nfc');
+    await r.unplug();
     await until(() => r.removals.length === 1);
     expect(r.removals[0]!.reason).toBe('reader_down');
-    r.bus.plug('nfc');
+    await r.plug();
     await until(() => r.cards.length === 2, 'tag found again after replug');
   });
 
   it('says no_reader when nothing is there at start, and ready once the reader appears', async () => {
-    const bus = new SimBus();
-    const twin = new Pn532Twin();
-    bus.register('nfc', twin);
-    bus.unplug('nfc');
-    const reader = await NfcReader.open('sim:nfc', { simBus: bus, reopen: { minMs: 5, maxMs: 10 } }, { startupGraceMs: 50, pn532: fastPn532 });
+    const terminal = await nfcTerminal();
+    await terminal.unplug('nfc');
+    const reader = await NfcReader.open(terminal.devices.nfc.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 10 } }, { startupGraceMs: 50, pn532: fastPn532 });
     const statuses: string[] = [];
     reader.on('status', (s) => statuses.push(s));
     reader.start();
     try {
       await until(() => reader.status === 'no_reader');
-      bus.plug('nfc');
+      await terminal.plug('nfc');
       await until(() => reader.status === 'ready');
       expect(statuses).toEqual(['no_reader', 'ready']);
     } finally {
       await reader.stop();
+      await terminal.close();
     }
     expect(reader.status).toBe('stopped');
   });
 
   it('says no_reader when the port opens but no chip answers', async () => {
-    const mute = { receiveFromHost: () => undefined, attachHost: () => undefined };
-    const silent = new SimBus();
-    silent.register('nfc', mute);
-    const reader = await NfcReader.open('sim:nfc', { simBus: silent }, { startupGraceMs: 5000, pn532: { ...fastPn532, ackAttempts: 1 } });
+    const terminal = await nfcTerminal();
+    terminal.twins.nfc.behave(pn532Faults.stopAnswering());
+    const reader = await NfcReader.open(terminal.devices.nfc.uri, terminal.env, { startupGraceMs: 5000, pn532: { ...fastPn532, ackAttempts: 1 } });
     reader.start();
     try {
       await until(() => reader.status === 'no_reader');
       expect(reader.pn532.status).toBe('unresponsive');
     } finally {
       await reader.stop();
+      await terminal.close();
     }
   });
 

@@ -2,14 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Pn532Error } from '../../../src/drivers/pn532/errors.js';
 import { Pn532 } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
-import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WALLET_AID, WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
 import { sleep, until } from '../../support/wait.js';
-import { chipRig, fastPn532, type ChipRig } from './rig.js';
+import { chipRig, fastPn532, nfcTerminal, type ChipRig } from './rig.js';
 import { h, hex } from './hex.js';
 
 const rigs: ChipRig[] = [];
@@ -175,13 +173,13 @@ describe('PN532 driver against the twin (SimBus)', () => {
     const slow = r.twin.behave(pn532Faults.delayResponses(100));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
-    r.bus.unplug('nfc');
+    await r.unplug();
     await expect(pending).rejects.toMatchObject({ code: 'link_down' });
     expect(r.pn532.status).toBe('connecting');
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'link_down' });
     slow();
     r.twin.clearLog();
-    r.bus.plug('nfc');
+    await r.plug();
     await r.pn532.whenReady(5000);
     expect(r.twin.counters.wakeUps).toBe(2);
     expect(r.twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
@@ -200,11 +198,10 @@ describe('PN532 driver against the twin (SimBus)', () => {
   });
 
   it('retries initialisation when the chip does not answer at first', async () => {
-    const simBus = new SimBus();
-    const twin = new Pn532Twin();
-    simBus.register('nfc', twin);
+    const terminal = await nfcTerminal();
+    const twin = terminal.twins.nfc;
     twin.behave(pn532Faults.ignoreCommands(3)); // every send of the first SAMConfiguration is lost
-    const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { ...fastPn532, ackAttempts: 3 });
+    const pn532 = new Pn532(await openLink(terminal.devices.nfc.uri, terminal.env, 115200), { ...fastPn532, ackAttempts: 3 });
     const statuses: string[] = [];
     pn532.on('status', (st) => statuses.push(st));
     pn532.start();
@@ -214,13 +211,13 @@ describe('PN532 driver against the twin (SimBus)', () => {
       expect(twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
     } finally {
       await pn532.stop();
+      await terminal.close();
     }
   });
 
   it('refuses a chip that is not a PN532 (status failed, retried)', async () => {
-    const simBus = new SimBus();
-    simBus.register('nfc', new Pn532Twin({ firmware: [0x33, 0x02, 0x01, 0x07] }));
-    const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { initRetryMs: 10_000 });
+    const terminal = await nfcTerminal({ firmware: [0x33, 0x02, 0x01, 0x07] });
+    const pn532 = new Pn532(await openLink(terminal.devices.nfc.uri, terminal.env, 115200), { initRetryMs: 10_000 });
     const failed = new Promise<Error | undefined>((resolve) => pn532.on('status', (s, cause) => s === 'failed' && resolve(cause)));
     pn532.start();
     try {
@@ -228,6 +225,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
       await expect(pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'not_ready' });
     } finally {
       await pn532.stop();
+      await terminal.close();
     }
   });
 

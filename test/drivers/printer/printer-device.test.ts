@@ -135,14 +135,14 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     const rig = await open(GENERIC_58_ZH, { wireTiming: true, baud: 9600, printer: { statusTimeoutMs: 3000, writeChunkBytes: 48 } });
     const job = rig.printer.print(NOODLE_RECEIPT);
     await until(() => rig.twin.bytesReceived > 150, 'part of the receipt on the wire');
-    rig.bus.unplug('printer');
+    await rig.terminal.unplug('printer');
     await until(() => rig.printer.status().state === 'disconnected', 'disconnected reported');
     await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
     const partial = rig.twin.text().split('\n');
     expect(partial.length).toBeLessThan(NOODLE_LINES.length);
     expect(NOODLE_LINES.slice(0, partial.length)).toEqual(partial);
 
-    rig.bus.plug('printer');
+    await rig.terminal.plug('printer');
     await expect(job.done).resolves.toMatchObject({ attempts: 2, reprinted: true, confirmed: true });
     expect(rig.twin.text().split('\n')).toEqual([...partial, bannerLine(GENERIC_58_ZH), ...NOODLE_LINES]);
     expect(rig.jobs.find((j) => j.phase === 'interrupted')?.reason).toBe('disconnected');
