@@ -220,8 +220,8 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
     get dataDir() {
       return dataDir;
     },
-    unplug: (name) => socketOf(name).unplug(),
-    plug: (name) => socketOf(name).plug(),
+    unplug: async (name) => socketOf(name).unplug(),
+    plug: async (name) => socketOf(name).plug(),
     close: () => closeAll(closers),
   };
   if (wantsControl) {
