@@ -1,10 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { ApduClient } from '../src/drivers/iso7816/apdu-client.js';
 import { NfcReader } from '../src/drivers/nfc/nfc-reader.js';
-import { SimBus } from '../src/drivers/transport/sim-bus.js';
-import { IsoDepCard } from '../hw-sim/cards/iso-dep-card.js';
-import { WALLET_AID, WalletApplet } from '../hw-sim/cards/wallet-applet.js';
-import { Pn532Twin } from '../hw-sim/pn532/pn532-twin.js';
+import { WALLET_AID } from '../hw-sim/cards/wallet-applet.js';
+import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
 import type { BenchModule, Metric } from './metric.js';
 
 const BAUD = 115200;
@@ -27,15 +25,14 @@ function median(values: number[]): number {
 const bench: BenchModule = {
   title: 'NFC: SELECT + 200-byte APDU through the PN532 twin at 115200 baud, against the wire floor',
   async run(log) {
-    const bus = new SimBus();
-    const twin = new Pn532Twin({ processingDelayMs: 0 });
-    bus.register('nfc', twin, { wireTiming: true });
+    const terminal = await startSimulatedTerminal({ twins: ['nfc'], acquirer: false, wireTiming: true, nfc: { baud: BAUD } });
+    const twin = terminal.twins.nfc;
     // Presence checks would interleave with the measured exchanges; push them out of the way.
-    const reader = await NfcReader.open(`sim:nfc?baud=${BAUD}`, { simBus: bus }, { presenceIntervalMs: 600_000 });
+    const reader = await NfcReader.open(terminal.devices.nfc.uri, terminal.env, { presenceIntervalMs: 600_000 });
     reader.start();
     try {
       await reader.pn532.waitReady(10_000);
-      twin.enterField(new IsoDepCard([new WalletApplet()]));
+      twin.enterField(terminal.cards.wallet!);
       await new Promise<void>((resolve) => reader.once('card', () => resolve()));
       const client = new ApduClient(reader.channel());
       const payload = Uint8Array.from({ length: 200 }, (_, i) => (i * 31) & 0xff);
@@ -70,6 +67,7 @@ const bench: BenchModule = {
       return metrics;
     } finally {
       await reader.stop();
+      await terminal.close();
     }
   },
 };

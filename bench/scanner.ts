@@ -1,10 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { Scanner } from '../src/drivers/scanner/scanner.js';
-import { SimBus } from '../src/drivers/transport/sim-bus.js';
-import { SimHidBus } from '../src/drivers/transport/sim-hid-bus.js';
 import { classifyScan, type ScanClass } from '../src/terminal/scan-classification/classify.js';
 import { defaultCodeTables } from '../src/terminal/scan-classification/tables.js';
-import { ScannerTwin, type TwinScanOptions } from '../hw-sim/scanner/scanner-twin.js';
+import type { TwinScanOptions } from '../hw-sim/scanner/scanner-twin.js';
+import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
 import type { BenchModule, Metric } from './metric.js';
 
 /**
@@ -34,17 +33,9 @@ interface Case {
 const WARM_UP = 20;
 
 async function measure(c: Case): Promise<number[]> {
-  const twin = new ScannerTwin(c.mode);
-  let scanner: Scanner;
-  if (c.mode === 'serial') {
-    const bus = new SimBus();
-    bus.register('scanner', twin);
-    scanner = await Scanner.open('sim:scanner?baud=9600', { simBus: bus });
-  } else {
-    const bus = new SimHidBus();
-    bus.register('sim:scanner', twin);
-    scanner = await Scanner.open(`sim:scanner?transport=hid&mode=${c.mode}`, { simHidBus: bus });
-  }
+  const terminal = await startSimulatedTerminal({ twins: ['scanner'], acquirer: false, wallets: 0, scanner: { mode: c.mode, baud: 9600 } });
+  const twin = terminal.twins.scanner;
+  const scanner = await Scanner.open(terminal.devices.scanner.uri, terminal.env);
   let waiting: { resolve: (ms: number) => void; reject: (err: Error) => void; kind: ScanClass['kind'] } | undefined;
   scanner.on('scan', (scan) => {
     const classified = classifyScan(scan.text, defaultCodeTables, { symbology: scan.symbology });
@@ -75,6 +66,7 @@ async function measure(c: Case): Promise<number[]> {
     }
   } finally {
     await scanner.stop();
+    await terminal.close();
   }
   return latencies;
 }

@@ -32,9 +32,11 @@ program
   .option('--pty', 'serial twins on pseudo-terminals (the default, and the only mode for another process)')
   .option('--wire-timing', 'pace bytes at the devices\' baud rates')
   .option('--host <addr>', 'address for the HTTP servers', '127.0.0.1')
-  .action(async (o: { wireTiming?: boolean; host: string }) => {
+  .option('--data-dir <dir>', 'keep the pty links and the acquirer\'s key and database here across runs (default: a temporary directory)')
+  .option('--wallets <n>', 'hardware wallets on cards (POST /nfc/present {"card":"wallet","index":i})', '1')
+  .action(async (o: { wireTiming?: boolean; host: string; dataDir?: string; wallets: string }) => {
     const { serve } = await import('../serve/serve.js');
-    const serving = await serve({ host: o.host, wireTiming: o.wireTiming ?? false });
+    const serving = await serve({ host: o.host, wireTiming: o.wireTiming ?? false, wallets: Number(o.wallets), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
     process.stdout.write(`${JSON.stringify(serving.addresses)}\n`);
     const stop = async (): Promise<void> => {
       await serving.close();

@@ -3,3 +3,5 @@ export { IsoDepCard, type ApduLogEntry, type CardApplet, type IsoDepCardOptions 
 export { NtagTag } from './ntag-tag.js';
 export type { EmulatedTarget, TypeAIdentity } from './target.js';
 export * from './wallet-applet.js';
+export { cardFaults } from './faults.js';
+export type { CardBehaviour } from './behaviour.js';

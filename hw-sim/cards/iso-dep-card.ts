@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { BehaviourStack, type RemoveBehaviour } from '../behaviours/behaviour-stack.js';
+import type { CardBehaviour } from './behaviour.js';
 import { CardSw, readCardCommand, responseBytes, type CardCommand, type CardResponse } from './card-apdu.js';
 import type { EmulatedTarget, TypeAIdentity } from './target.js';
 
@@ -36,10 +38,12 @@ export interface ApduLogEntry {
  *   answer > Ne and Le = 00 (256)    -> first 256 bytes + 61 XX (XX = bytes left, 00 for 256 or more)
  *   answer > Ne otherwise            -> 6C XX
  * GET RESPONSE (00 C0 00 00 Le) returns the next Ne bytes, with 61 XX while more remain.
+ * Behaviours a test puts in front (cardFaults) may answer an APDU instead, or leave it unanswered.
  */
 export class IsoDepCard implements EmulatedTarget {
   readonly label: string;
   readonly log: ApduLogEntry[] = [];
+  readonly behaviours = new BehaviourStack<CardBehaviour>();
   private selected: CardApplet | undefined;
   private remaining: { data: Uint8Array; sw: number } | undefined;
   private uid: Uint8Array;
@@ -69,9 +73,15 @@ export class IsoDepCard implements EmulatedTarget {
     this.remaining = undefined;
   }
 
-  exchange(command: Uint8Array): Uint8Array {
-    const response = this.answer(command);
-    this.log.push({ command: Uint8Array.from(command), response });
+  /** Puts behaviours in front of the others (first given, first asked); returns their remover. */
+  behave(...behaviours: CardBehaviour[]): RemoveBehaviour {
+    return this.behaviours.add(...behaviours);
+  }
+
+  exchange(command: Uint8Array): Uint8Array | undefined {
+    const decided = this.behaviours.first((b) => b.onCommand?.(this, command));
+    const response = decided ? decided.response : this.answer(command);
+    if (response !== undefined) this.log.push({ command: Uint8Array.from(command), response });
     return response;
   }
 

@@ -8,19 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emitKeypressEvents } from 'node:readline';
 import { toHex } from '../../src/encoding/hex.js';
-import { SimBus } from '../../src/drivers/transport/sim-bus.js';
-import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
 import { formatMoney } from '../../src/protocol/assets.js';
 import { settlementPath } from '../../src/protocol/settlement-routes.js';
 import type { PosdConfig } from '../../src/terminal/config/config.js';
 import { DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
 import { PosdRuntime } from '../../src/terminal/runtime/runtime.js';
-import { AcquirerSimulator } from '../acquirer/server.js';
-import { IsoDepCard, WalletApplet } from '../cards/index.js';
-import { GpioTwin } from '../gpio/gpio-twin.js';
-import { Pn532Twin } from '../pn532/index.js';
-import { EscPosPrinterTwin } from '../printer/printer-twin.js';
-import { ScannerTwin } from '../scanner/scanner-twin.js';
+import { startSimulatedTerminal } from '../terminal/simulated-terminal.js';
 
 const dir = resolve(process.env.POSD_DEMO_DIR ?? '.posd-demo');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -29,43 +22,20 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const acquirer = await AcquirerSimulator.start({ dataDir: join(dir, 'acquirer') });
-
-  const simBus = new SimBus();
-  const simHidBus = new SimHidBus();
-  const printerTwin = new EscPosPrinterTwin({ dotsPerLine: 384, chineseFirmware: true, msPerLine: 4 });
-  const scannerTwin = new ScannerTwin('wedge');
-  const nfcTwin = new Pn532Twin();
-  const gpioTwin = new GpioTwin({ wiring: { cancelButton: { pin: 27 }, drawerSwitch: { pin: 22 }, drawerSolenoid: { pin: 17 } } });
-  simBus.register('printer', printerTwin);
-  simBus.register('nfc', nfcTwin);
-  simHidBus.register('sim:scanner', scannerTwin);
-  const wallet = new WalletApplet();
-  const walletCard = new IsoDepCard([wallet], { label: 'hardware wallet' });
+  // The hardware: every twin on the in-process buses, the cards, the acquirer (its key and
+  // database in dir/acquirer, so a second run settles against the same acquirer).
+  const terminal = await startSimulatedTerminal({ dataDir: dir, printer: { msPerLine: 4 }, scanner: { mode: 'wedge' } });
+  const { printer: printerTwin, scanner: scannerTwin, nfc: nfcTwin, gpio: gpioTwin } = terminal.twins;
+  const acquirer = terminal.acquirer!;
+  const walletCard = terminal.cards.wallet!;
 
   const config: PosdConfig = {
     dataDir: join(dir, 'terminal'),
     merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' },
     acquirer: { url: acquirer.url, publicKey: toHex(acquirer.publicKey) },
-    devices: {
-      printer: { uri: 'sim:printer?baud=19200', profile: 'generic-58-zh' },
-      scanner: { uri: 'sim:scanner?transport=hid&mode=wedge' },
-      nfc: { uri: 'sim:nfc?baud=115200' },
-      gpio: {
-        uri: 'sim:gpio',
-        pins: {
-          readyLight: 'GPIO5',
-          offlineLight: 'GPIO6',
-          faultLight: 'GPIO13',
-          buzzer: 'GPIO26',
-          drawerRelay: 'GPIO17',
-          cancelButton: { pin: 'GPIO27', active: 'low' },
-          drawerSwitch: { pin: 'GPIO22', active: 'low' },
-        },
-      },
-    },
+    devices: terminal.devices,
   };
-  const runtime = await PosdRuntime.start({ config, env: { simBus, simHidBus, simPlugins: new Map([['gpio', gpioTwin]]) } });
+  const runtime = await PosdRuntime.start({ config, env: terminal.env });
   const { counter, journal } = runtime;
 
   say('posd demo: the real drivers on simulated hardware, with the acquirer simulator');
@@ -130,7 +100,7 @@ async function main(): Promise<void> {
 
   const stop = async (): Promise<void> => {
     await runtime.stop();
-    await acquirer.close();
+    await terminal.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { BehaviourStack, type RemoveBehaviour } from '../behaviours/behaviour-stack.js';
+import type { GpioBehaviour } from './behaviour.js';
 import { CashDrawer, defaultCashDrawerOptions, type CashDrawerOptions } from './cash-drawer.js';
 import { Contact } from './contact.js';
 import { MODES, normalizePin, PI_LAYOUT, powerUpPull, supportedModes, type PinLayout, type Pull, type TwinPinInfo } from './pin-table.js';
@@ -65,6 +67,7 @@ export class GpioTwin extends EventEmitter {
   readonly pins: readonly TwinPinInfo[];
   readonly log = new WriteLog();
   readonly drawer: CashDrawer | undefined;
+  readonly behaviours = new BehaviourStack<GpioBehaviour>();
 
   private ready = false;
   private alive = true;
@@ -75,7 +78,6 @@ export class GpioTwin extends EventEmitter {
   private readonly solenoidPin: number | undefined;
   private readonly solenoidLevel: number;
   private readonly clock: () => number;
-  private readonly failingWrites = new Map<number, number>();
   private startupTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: GpioTwinOptions = {}) {
@@ -158,11 +160,7 @@ export class GpioTwin extends EventEmitter {
   digitalWrite(pin: number | string, value: number | boolean): this {
     const index = this.usablePin(pin);
     const level = Number(value) ? 1 : 0;
-    const failures = this.failingWrites.get(index) ?? 0;
-    if (failures > 0) {
-      this.failingWrites.set(index, failures - 1);
-      throw new Error(`GPIO twin: simulated write failure on pin ${index}`);
-    }
+    if (this.behaviours.first((b) => b.onWrite?.(this, { pin: index, kind: 'digital', value: level }))) return this;
     const state = this.state[index]!;
     const atMs = this.clock();
     if (state.mode === MODES.INPUT) {
@@ -229,6 +227,8 @@ export class GpioTwin extends EventEmitter {
     if (!state) throw new Error(`GPIO twin: no pin ${pin}`);
     if (state.mode === MODES.OUTPUT) return state.outputLevel;
     if (state.mode === MODES.PWM) return state.pwm > 0 ? 1 : 0;
+    const stuck = this.behaviours.first((b) => b.onInputLevel?.(this, pin));
+    if (stuck !== undefined) return stuck;
     const wired = this.contacts.get(pin);
     if (wired?.contact.isClosed) return wired.to === 'ground' ? 0 : 1;
     const pull = state.pull !== 'none' ? state.pull : (wired?.externalPull ?? 'none');
@@ -289,9 +289,14 @@ export class GpioTwin extends EventEmitter {
     return this.cashDrawer().pullOpen();
   }
 
-  /** The next `count` digitalWrite calls on `pin` throw, as a flaky plugin would. */
-  failWrites(pin: number, count = 1): void {
-    this.failingWrites.set(pin, count);
+  /** Puts behaviours in front of the others (first given, first asked); returns their remover. Inputs are re-read either way. */
+  behave(...behaviours: GpioBehaviour[]): RemoveBehaviour {
+    const remove = this.behaviours.add(...behaviours);
+    this.inputsMayHaveChanged();
+    return () => {
+      remove();
+      this.inputsMayHaveChanged();
+    };
   }
 
   /**

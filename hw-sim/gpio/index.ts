@@ -3,3 +3,5 @@ export { CashDrawer, defaultCashDrawerOptions, type CashDrawerOptions } from './
 export { Contact } from './contact.js';
 export { MODES, PI_LAYOUT, normalizePin, powerUpPull, type PinLayout, type Pull, type TwinPinInfo } from './pin-table.js';
 export { WriteLog, type PinEvent, type Pulse } from './write-log.js';
+export { gpioFaults } from './faults.js';
+export type { GpioBehaviour, PinWrite } from './behaviour.js';

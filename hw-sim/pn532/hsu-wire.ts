@@ -102,8 +102,11 @@ export class HostFrameReader {
 export const CHIP_ACK = Uint8Array.of(0x00, 0x00, 0xff, 0x00, 0xff, 0x00);
 export const CHIP_SYNTAX_ERROR = Uint8Array.of(0x00, 0x00, 0xff, 0x01, 0xff, 0x7f, 0x81, 0x00);
 
-/** A response frame: TFI D5 then `packet`; normal when it fits, extended otherwise (as the chip does). */
-export function chipFrame(packet: Uint8Array): Uint8Array {
+/**
+ * A response frame: TFI D5 then `packet`; normal when it fits, extended otherwise (as the chip
+ * does). `noAmble`: without preamble and postamble (SetParameters fRemovePrePostAmble).
+ */
+export function chipFrame(packet: Uint8Array, noAmble = false): Uint8Array {
   const bodyLength = packet.length + 1;
   const extended = bodyLength > 255;
   const head = extended
@@ -117,5 +120,10 @@ export function chipFrame(packet: Uint8Array): Uint8Array {
   for (const b of packet) sum += b;
   out[head.length + bodyLength] = (0x100 - (sum & 0xff)) & 0xff;
   out[out.length - 1] = 0x00;
-  return out;
+  return noAmble ? withoutAmble(out) : out;
+}
+
+/** Drops the leading preamble byte and the trailing postamble of a chip frame. */
+export function withoutAmble(frame: Uint8Array): Uint8Array {
+  return frame.slice(1, frame.length - 1);
 }

@@ -1,4 +1,6 @@
 import type { DeviceEndpoint, HostSink } from '../../src/drivers/transport/device-endpoint.js';
+import { BehaviourStack, type RemoveBehaviour } from '../behaviours/behaviour-stack.js';
+import type { PrinterBehaviour, PrinterOutputKind } from './behaviour.js';
 import { isRealTime, type DeviceCommand } from './commands.js';
 import { InputParser, type ParsedCommand } from './input-parser.js';
 import { paperText, type PaperItem } from './paper.js';
@@ -50,6 +52,10 @@ export interface StatusRequestRecord {
  * Faults follow a strict model: when the printer goes offline (paper out, cover open, offline
  * switch, cutter error) the unprinted rest of its buffer is lost, and data that arrives while it
  * is offline is discarded (and logged). A driver that does not check status loses receipts here.
+ *
+ * Paper, cover, the offline switch and the drawer sensor are the printer's physical state (set
+ * through the control API); misbehaviour (a status request left unanswered, a fault that
+ * strikes mid-receipt) comes from behaviours a test puts in front (printerFaults).
  */
 export class EscPosPrinterTwin implements DeviceEndpoint {
   readonly dotsPerLine: number;
@@ -62,6 +68,7 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
   bytesReceived = 0;
   /** Bytes thrown away: received while offline, or still buffered when the printer went offline. */
   bytesLost = 0;
+  readonly behaviours = new BehaviourStack<PrinterBehaviour>();
 
   private sink: HostSink | null = null;
   private readonly parser: InputParser;
@@ -77,8 +84,8 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
   };
   private asbEnabled = 0;
   private lastStatus: Uint8Array;
-  private answerStatus = true;
-  private faultAfter: { fault: PrinterFault; lines: number } | undefined;
+  /** Lines of paper left on the roll; undefined: plenty. */
+  private paperLeft: number | undefined;
   private printing = false;
   private printTimer: NodeJS.Timeout | undefined;
   private droppedWhileOffline = false;
@@ -96,7 +103,7 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
       takePaper: (lines) => this.takePaper(lines),
       setAsb: (n) => this.setAsb(n),
       drawerPulse: (pin, onMs, offMs, source) => this.recordPulse(pin, onMs, offMs, source),
-      transmitStatus: (n) => this.send(Uint8Array.of(transmitStatusByte(n, this.condition))),
+      transmitStatus: (n) => this.send(Uint8Array.of(transmitStatusByte(n, this.condition)), 'transmit-status'),
       log: (level, code, message) => this.note(level, code, message, this.current?.offset),
     });
     this.lastStatus = asbBytes(this.condition);
@@ -105,6 +112,7 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
   // ---- DeviceEndpoint ----
 
   receiveFromHost(bytes: Uint8Array): void {
+    if (this.behaviours.first((b) => b.onHostBytes?.(this, bytes))) return;
     this.bytesReceived += bytes.length;
     for (const parsed of this.parser.push(bytes)) this.accept(parsed);
     this.pump();
@@ -122,6 +130,11 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
   }
 
   // ---- control API (tests, demo) ----
+
+  /** Puts behaviours in front of the others (first given, first asked); returns their remover. */
+  behave(...behaviours: PrinterBehaviour[]): RemoveBehaviour {
+    return this.behaviours.add(...behaviours);
+  }
 
   get hostAttached(): boolean {
     return this.sink !== null;
@@ -185,17 +198,22 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
 
   /** The roll ends after this many more printed lines (a picture counts a line per 24 dots); undefined = plenty. */
   paperRunsOutAfter(lines: number | undefined): void {
-    this.faultAfter = lines === undefined ? undefined : { fault: 'paper_out', lines };
+    this.paperLeft = lines;
   }
 
-  /** The fault strikes after this many more printed lines, before the next one (the cover opened mid-print...). */
-  faultAfterLines(fault: PrinterFault, lines: number): void {
-    this.faultAfter = { fault, lines };
+  /**
+   * A fault strikes while printing, before the line under way: that line and the rest of the
+   * buffer are lost and the printer goes offline. For behaviours (printerFaults.faultAfterLines).
+   */
+  faultWhilePrinting(fault: PrinterFault): void {
+    this.engine.dropLine();
+    this.note('warning', fault, `${fault} while printing; the rest of the buffer is lost`, this.current?.offset);
+    this.setFault(fault, true);
   }
 
   /** A fresh roll: paper out and near end cleared. */
   loadPaper(): void {
-    if (this.faultAfter?.fault === 'paper_out') this.faultAfter = undefined;
+    this.paperLeft = undefined;
     this.condition.paperOut = false;
     this.condition.paperNearEnd = false;
     this.statusChanged();
@@ -213,12 +231,7 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
 
   /** Puts raw bytes on the line to the host (line noise, a stray reply). */
   sendRaw(bytes: Uint8Array): void {
-    this.send(bytes);
-  }
-
-  /** false: DLE EOT requests are read but never answered (a one-way printer, a broken cable's RX line). */
-  answerStatusRequests(answer: boolean): void {
-    this.answerStatus = answer;
+    this.send(bytes, 'raw');
   }
 
   /** Power off and on: buffers, modes and ASB setting cleared; the paper record stays. */
@@ -255,9 +268,10 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
 
   private realTime(command: DeviceCommand, offset: number): void {
     if (command.op === 'status-request') {
-      const answered = this.answerStatus;
-      this.statusRequests.push({ n: command.n, answered, bufferedCommands: this.queue.length });
-      if (answered) this.send(Uint8Array.of(realTimeStatusByte(command.n, this.condition)));
+      const decided = this.behaviours.first((b) => b.onStatusRequest?.(this, command.n));
+      const answer = decided ? decided.answer : Uint8Array.of(realTimeStatusByte(command.n, this.condition));
+      this.statusRequests.push({ n: command.n, answered: answer !== null, bufferedCommands: this.queue.length });
+      if (answer !== null) this.send(answer, 'status');
     } else if (command.op === 'realtime-pulse') {
       if (this.offline) this.note('warning', 'ignored', 'DLE DC4 pulse while offline', offset);
       else this.recordPulse(command.pin, command.t * 100, command.t * 100, 'DLE DC4');
@@ -289,16 +303,14 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
   }
 
   private takePaper(lines: number): boolean {
-    const pending = this.faultAfter;
-    if (pending === undefined) return true;
-    if (pending.lines >= lines) {
-      pending.lines -= lines;
+    if (this.behaviours.first((b) => b.onPaperFeed?.(this, lines))) return false;
+    if (this.paperLeft === undefined) return true;
+    if (this.paperLeft >= lines) {
+      this.paperLeft -= lines;
       return true;
     }
-    this.faultAfter = undefined;
-    this.engine.dropLine();
-    this.note('warning', pending.fault, `${pending.fault} while printing; the rest of the buffer is lost`, this.current?.offset);
-    this.setFault(pending.fault, true);
+    this.paperLeft = undefined;
+    this.faultWhilePrinting('paper_out');
     return false;
   }
 
@@ -328,15 +340,20 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
 
   private pushAsb(bytes: Uint8Array): void {
     this.asbSent.push(bytes);
-    this.send(bytes);
+    this.send(bytes, 'asb');
   }
 
   private recordPulse(pin: 2 | 5, onMs: number, offMs: number, source: 'ESC p' | 'DLE DC4'): void {
     this.drawerPulses.push({ pin, onMs, offMs, source, at: this.now() });
   }
 
-  private send(bytes: Uint8Array): void {
-    this.sink?.(bytes);
+  private send(bytes: Uint8Array, kind: PrinterOutputKind): void {
+    const decided = this.behaviours.first((b) => {
+      const answer = b.onToHost?.(this, bytes, kind);
+      return answer === undefined ? undefined : { bytes: answer };
+    });
+    const out = decided ? decided.bytes : bytes;
+    if (out !== null) this.sink?.(out);
   }
 
   private note(level: 'error' | 'warning', code: string, message: string, offset: number | undefined): void {

@@ -1,4 +1,6 @@
 import type { DeviceEndpoint, HostSink } from '../../src/drivers/transport/device-endpoint.js';
+import { BehaviourStack, type RemoveBehaviour } from '../behaviours/behaviour-stack.js';
+import type { ScannerBehaviour } from './behaviour.js';
 import { posReports, pressReport, RELEASE_REPORT } from './reports.js';
 import { keystrokeFor, USAGE_ENTER, USAGE_KEYPAD_ENTER, USAGE_TAB, type Keystroke } from './us-keyboard.js';
 
@@ -67,7 +69,8 @@ class DeviceClock {
 /**
  * A barcode / QR scanner, byte for byte, from the device's side. `scan()` types a code as its
  * mode would put it on the wire; `sendRaw()` injects anything (garbage reports, line noise).
- * Scans queue behind each other, as a scanner decodes one code at a time.
+ * Scans queue behind each other, as a scanner decodes one code at a time. What a scan puts on the
+ * wire passes through behaviours a test may put in front (scannerFaults); sendRaw does not.
  */
 export class ScannerTwin implements DeviceEndpoint {
   private sink: HostSink | null = null;
@@ -77,6 +80,7 @@ export class ScannerTwin implements DeviceEndpoint {
   readonly hostWrites: Uint8Array[] = [];
   /** performance.now() before the report or byte that completed the last code; for latency measurements. */
   lastCompletedAt = 0;
+  readonly behaviours = new BehaviourStack<ScannerBehaviour>();
 
   constructor(
     readonly mode: ScannerTwinMode,
@@ -90,7 +94,13 @@ export class ScannerTwin implements DeviceEndpoint {
   }
 
   receiveFromHost(bytes: Uint8Array): void {
+    if (this.behaviours.first((b) => b.onHostBytes?.(this, bytes))) return;
     this.hostWrites.push(Uint8Array.from(bytes));
+  }
+
+  /** Puts behaviours in front of the others (first given, first asked); returns their remover. */
+  behave(...behaviours: ScannerBehaviour[]): RemoveBehaviour {
+    return this.behaviours.add(...behaviours);
   }
 
   attachHost(sink: HostSink | null): void {
@@ -103,6 +113,16 @@ export class ScannerTwin implements DeviceEndpoint {
     if (!sink) return false;
     sink(bytes);
     return true;
+  }
+
+  /** A report or chunk of a scan, through the behaviours. Returns whether a host got it. */
+  transmit(bytes: Uint8Array): boolean {
+    const decided = this.behaviours.first((b) => {
+      const answer = b.onToHost?.(this, bytes);
+      return answer === undefined ? undefined : { bytes: answer };
+    });
+    const out = decided ? decided.bytes : bytes;
+    return out === null ? false : this.sendRaw(out);
   }
 
   /** Scans `code`; resolves when its last report or byte has been sent. */
@@ -214,7 +234,7 @@ class Counter {
   constructor(private readonly onSent: TwinScanOptions['onSent']) {}
 
   async send(twin: ScannerTwin, bytes: Uint8Array): Promise<void> {
-    if (twin.sendRaw(bytes)) this.delivered++;
+    if (twin.transmit(bytes)) this.delivered++;
     this.sent++;
     await this.onSent?.(this.sent);
   }

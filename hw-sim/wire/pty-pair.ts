@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,8 @@ export class PtyPair {
 
   async plug(): Promise<void> {
     if (this.child) return;
+    // A link left by a run that was killed (dataDir kept across runs) would stop socat.
+    for (const path of [this.hostPath, this.devicePath]) if (isSymlink(path)) rmSync(path, { force: true });
     const child = spawn(
       'socat',
       [`pty,raw,echo=0,link=${this.hostPath}`, `pty,raw,echo=0,link=${this.devicePath}`],
@@ -73,5 +75,13 @@ export class PtyPair {
   async close(): Promise<void> {
     await this.unplug();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

@@ -14,6 +14,7 @@ import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
 import { GpioTwin } from '../../hw-sim/gpio/gpio-twin.js';
 import { Pn532Twin } from '../../hw-sim/pn532/pn532-twin.js';
 import { EscPosPrinterTwin } from '../../hw-sim/printer/printer-twin.js';
+import { printerFaults } from '../../hw-sim/printer/faults.js';
 import { ScannerTwin } from '../../hw-sim/scanner/scanner-twin.js';
 import { PtyPair } from '../../hw-sim/wire/pty-pair.js';
 import { until } from '../support/wait.js';
@@ -285,7 +286,7 @@ describe('printer health: what a person should see', () => {
   it('a printer that answers nothing: connecting, saying to check power and baud rate', async () => {
     const twin = new EscPosPrinterTwin({ dotsPerLine: 384 });
     const printer = await printerOn(twin);
-    twin.answerStatusRequests(false);
+    twin.behave(printerFaults.ignoreStatusRequests());
     await until(() => printer.health().detail.condition === 'unresponsive', 'unresponsive');
     expect(printer.health().state).toBe('connecting');
     expect(printer.health().reason).toMatch(/answers nothing.*switched on.*baud/);

@@ -1,9 +1,9 @@
 import { afterEach } from 'vitest';
-import { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
+import type { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
+import { startSimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
 import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
 import { SettlementDrainer, type DrainerOptions } from '../../src/settlement/drainer.js';
 import type { Journal } from '../../src/terminal/ledger/journal.js';
-import { tempDir } from './tmp.js';
 
 const running: { close(): Promise<void> | void }[] = [];
 
@@ -11,10 +11,11 @@ afterEach(async () => {
   while (running.length) await running.pop()!.close();
 });
 
+/** The acquirer simulator alone: a simulated terminal without device twins. */
 export async function startAcquirer(options: { assets?: string[] } = {}): Promise<AcquirerSimulator> {
-  const sim = await AcquirerSimulator.start({ dataDir: tempDir('posd-acq-'), ...options });
-  running.push(sim);
-  return sim;
+  const terminal = await startSimulatedTerminal({ twins: [], wallets: 0, acquirer: options });
+  running.push(terminal);
+  return terminal.acquirer!;
 }
 
 export function drainerFor(journal: Journal, sim: AcquirerSimulator, options: Partial<DrainerOptions> & { timeoutMs?: number } = {}): SettlementDrainer {

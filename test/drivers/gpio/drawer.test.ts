@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CounterGpio } from '../../../src/drivers/gpio/counter-gpio.js';
+import { gpioFaults } from '../../../hw-sim/gpio/faults.js';
 import { makeTwin, PIN, startRig, type Rig } from './fixture.js';
 
 let rig: Rig | undefined;
@@ -64,7 +65,7 @@ describe('cash-drawer relay', () => {
 
   it('releases the relay when the write that energizes it throws', async () => {
     rig = await startRig();
-    rig.twin.failWrites(PIN.relay, 1);
+    rig.twin.behave(gpioFaults.failWrites(PIN.relay, 1));
     await expect(rig.gpio.kickDrawer()).rejects.toMatchObject({ code: 'io_failed' });
     expect(rig.twin.levelOf(PIN.relay)).toBe(0);
     expect(rig.gpio.health().state).toBe('failed');
@@ -74,7 +75,7 @@ describe('cash-drawer relay', () => {
   it('retries a release that throws once, so a transient error does not leave the solenoid energized', async () => {
     rig = await startRig();
     const kick = rig.gpio.kickDrawer(100);
-    rig.twin.failWrites(PIN.relay, 1);
+    rig.twin.behave(gpioFaults.failWrites(PIN.relay, 1));
     await vi.advanceTimersByTimeAsync(100);
     expect(await kick).toBe('pulsed');
     expect(rig.twin.levelOf(PIN.relay)).toBe(0);
@@ -86,7 +87,7 @@ describe('cash-drawer relay', () => {
     rig = await startRig();
     const kick = rig.gpio.kickDrawer(100);
     const outcome = kick.catch((err: unknown) => err);
-    rig.twin.failWrites(PIN.relay, 10);
+    rig.twin.behave(gpioFaults.failWrites(PIN.relay, 10));
     await vi.advanceTimersByTimeAsync(100);
     expect(await outcome).toMatchObject({ code: 'io_failed', message: expect.stringContaining('could not be released') });
     expect(rig.gpio.health().state).toBe('failed');

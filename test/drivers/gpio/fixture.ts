@@ -4,28 +4,18 @@ import { CounterGpio, type CounterGpioEvents } from '../../../src/drivers/gpio/c
 import type { IoPlugin } from '../../../src/drivers/gpio/io-plugin.js';
 import { parsePinMap } from '../../../src/drivers/gpio/pin-map.js';
 import type { GpioTiming } from '../../../src/drivers/gpio/timing.js';
-import { GpioTwin, type GpioTwinOptions } from '../../../hw-sim/gpio/gpio-twin.js';
+import type { GpioTwin, GpioTwinOptions } from '../../../hw-sim/gpio/gpio-twin.js';
+import { counterGpioTwin, REFERENCE_GPIO_PINS } from '../../../hw-sim/terminal/counter-wiring.js';
+import { startSimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 
 /** BCM numbers of the reference wiring in docs/devices/gpio.md. */
 export const PIN = { ready: 5, offline: 6, fault: 13, buzzer: 26, relay: 17, cancel: 27, drawer: 22 } as const;
 
-export const pinMap = parsePinMap({
-  readyLight: 'GPIO5',
-  offlineLight: 'GPIO6',
-  faultLight: { pin: 'GPIO13', active: 'low' },
-  buzzer: 'GPIO26',
-  drawerRelay: 'GPIO17',
-  cancelButton: { pin: 'GPIO27', active: 'low' },
-  drawerSwitch: { pin: 'GPIO22', active: 'low' },
-});
+export const pinMap = parsePinMap(REFERENCE_GPIO_PINS);
 
 /** The twin wired as the pin map says: key and drawer switch to ground, switch closed while the drawer is open. */
 export function makeTwin(options: GpioTwinOptions = {}): GpioTwin {
-  return new GpioTwin({
-    clock: () => Date.now(),
-    wiring: { cancelButton: { pin: PIN.cancel }, drawerSwitch: { pin: PIN.drawer }, drawerSolenoid: { pin: PIN.relay } },
-    ...options,
-  });
+  return counterGpioTwin({ clock: () => Date.now(), ...options });
 }
 
 export interface Rig {
@@ -40,7 +30,8 @@ export interface Rig {
 
 /** A started device on a twin, on fake timers (the caller has called vi.useFakeTimers()). */
 export async function startRig(timing: Partial<GpioTiming> = {}, twinOptions: GpioTwinOptions = {}): Promise<Rig> {
-  const twin = makeTwin(twinOptions);
+  const terminal = await startSimulatedTerminal({ twins: ['gpio'], acquirer: false, wallets: 0, gpio: { twin: { clock: () => Date.now(), ...twinOptions } } });
+  const twin = terminal.twins.gpio;
   const io: IoPlugin = twin;
   const gpio = new CounterGpio({ io, pins: pinMap, timing });
   const rig = observe(twin, gpio);

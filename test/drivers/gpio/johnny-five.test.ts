@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CounterGpio } from '../../../src/drivers/gpio/counter-gpio.js';
 import { loadJohnnyFive } from '../../../src/drivers/gpio/johnny-five.js';
 import { GpioTwin } from '../../../hw-sim/gpio/gpio-twin.js';
+import { counterGpioTwin } from '../../../hw-sim/terminal/counter-wiring.js';
 import { PIN, pinMap } from './fixture.js';
 
 afterEach(() => {
@@ -24,7 +25,7 @@ describe('johnny-five from this ESM project (real timers)', () => {
 
     const five = loadJohnnyFive();
     expect(typeof five.Board).toBe('function');
-    const twin = new GpioTwin({ wiring: { cancelButton: { pin: PIN.cancel }, drawerSwitch: { pin: PIN.drawer }, drawerSolenoid: { pin: PIN.relay } } });
+    const twin = counterGpioTwin();
     const gpio = new CounterGpio({ io: twin, pins: pinMap });
     await gpio.start();
     await gpio.beep({ name: 'tick', timeline: [5] });

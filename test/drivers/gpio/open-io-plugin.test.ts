@@ -6,7 +6,7 @@ import type { IoPlugin } from '../../../src/drivers/gpio/io-plugin.js';
 import { openCounterGpio } from '../../../src/drivers/gpio/open-counter-gpio.js';
 import { openIoPlugin, parseGpioUri } from '../../../src/drivers/gpio/open-io-plugin.js';
 import { GpioTwin } from '../../../hw-sim/gpio/gpio-twin.js';
-import { PIN } from './fixture.js';
+import { startSimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 
 /** Stands in for a real plugin's class; remembers what it was constructed with. */
 class FakePlugin extends EventEmitter {
@@ -106,18 +106,18 @@ describe('opening a plugin', () => {
 
 describe('openCounterGpio (the config section)', () => {
   it('opens, wires and starts the device from config', async () => {
-    const twin = new GpioTwin({ wiring: { cancelButton: { pin: PIN.cancel }, drawerSwitch: { pin: PIN.drawer }, drawerSolenoid: { pin: PIN.relay } } });
+    const terminal = await startSimulatedTerminal({ twins: ['gpio'], acquirer: false, wallets: 0 });
     const gpio = await openCounterGpio(
       {
-        uri: 'sim:gpio',
+        uri: terminal.devices.gpio.uri,
         pins: { drawerRelay: 'GPIO17', buzzer: 'GPIO26', drawerSwitch: { pin: 'GPIO22', active: 'low' } },
         timing: { drawerPulseMs: 40 },
       },
-      { simPlugins: new Map([['gpio', twin]]) },
+      terminal.env,
     );
     cleanups.push(async () => {
       await gpio.stop();
-      twin.dispose();
+      await terminal.close();
     });
     expect(gpio).toBeInstanceOf(CounterGpio);
     expect(gpio.health().state).toBe('ready');

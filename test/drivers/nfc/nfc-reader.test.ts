@@ -4,14 +4,13 @@ import { ApduClient } from '../../../src/drivers/iso7816/apdu-client.js';
 import type { CardChannel } from '../../../src/drivers/iso7816/card-channel.js';
 import { NfcError } from '../../../src/drivers/nfc/errors.js';
 import { NfcReader } from '../../../src/drivers/nfc/nfc-reader.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
-import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { until } from '../../support/wait.js';
 import { h, hex } from './hex.js';
-import { fastPn532, readerRig, type ReaderRig } from './rig.js';
+import { fastPn532, nfcTerminal, readerRig, type ReaderRig } from './rig.js';
 import { DOC_WALLET_AID, proveWallet } from './wallet-session.js';
 
 const rigs: ReaderRig[] = [];
@@ -147,7 +146,7 @@ describe('NfcReader: the wallet over ISO-DEP', () => {
     const first = r.reader.channel();
     const client = new ApduClient(first);
     await client.select(DOC_WALLET_AID);
-    r.twin.leaveFieldOnNextExchange();
+    r.twin.behave(pn532Faults.loseCardOnExchange());
     const err = await client.send({ cla: 0x00, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(32), le: 256 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NfcError);
     expect(err).toMatchObject({ code: 'card_lost', cause: { code: 'target_lost', chipStatus: 0x01 } });
@@ -171,11 +170,11 @@ describe('NfcReader: the wallet over ISO-DEP', () => {
     r.twin.enterField(phone);
     await until(() => r.cards.length === 1);
     const channel = r.reader.channel();
-    r.twin.setProcessingDelay(30);
+    const slow = r.twin.behave(pn532Faults.delayResponses(30));
     const pending = channel.transmit(h(`00 A4 04 00 07 ${hex(DOC_WALLET_AID)} 00`));
     setTimeout(() => r.twin.leaveField(phone), 5);
     await expect(pending).rejects.toMatchObject({ code: 'card_lost' });
-    r.twin.setProcessingDelay(0);
+    slow();
     r.twin.enterField(phone);
     await until(() => r.cards.length === 2, 'next tap');
   });
@@ -185,9 +184,9 @@ describe('NfcReader: the reader itself', () => {
   it('unplugged and replugged mid-poll, it re-initialises by itself and sees the next tap', async () => {
     const r = await rig();
     await until(() => r.twin.commands.some((c) => c.code === 0x4a), 'polling');
-    r.bus.unplug('nfc');
+    await r.unplug();
     await until(() => r.reader.health().state === 'connecting', 'connecting');
-    r.bus.plug('nfc');
+    await r.plug();
     await until(() => r.reader.health().state === 'ready', 'ready again');
     expect(r.statuses).toEqual(['connecting', 'ready', 'connecting', 'ready']);
     expect(r.twin.counters.wakeUps).toBe(2);
@@ -201,50 +200,49 @@ describe('NfcReader: the reader itself', () => {
     const tag = new NtagTag();
     r.twin.enterField(tag);
     await until(() => r.cards.length === 1);
-    r.bus.unplug('nfc');
+    await r.unplug();
     await until(() => r.removals.length === 1);
     expect(r.removals[0]!.reason).toBe('reader_down');
-    r.bus.plug('nfc');
+    await r.plug();
     await until(() => r.cards.length === 2, 'tag found again after replug');
   });
 
   it('says why it is connecting when nothing is there at start, and ready once the reader appears', async () => {
-    const bus = new SimBus();
-    const twin = new Pn532Twin();
-    bus.register('nfc', twin);
-    bus.unplug('nfc');
-    const reader = await NfcReader.open('sim:nfc', { simBus: bus, reopen: { minMs: 5, maxMs: 10 } }, { pn532: fastPn532 });
+    const terminal = await nfcTerminal();
+    await terminal.unplug('nfc');
+    const reader = await NfcReader.open(terminal.devices.nfc.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 10 } }, { pn532: fastPn532 });
     const statuses: string[] = [];
     reader.on('health', (h) => statuses.at(-1) !== h.state && statuses.push(h.state));
     reader.start();
     try {
       await until(() => reader.health().state === 'connecting' && reader.health().reason !== null);
-      bus.plug('nfc');
+      await terminal.plug('nfc');
       await until(() => reader.health().state === 'ready');
       expect(statuses).toEqual(['connecting', 'ready']);
     } finally {
       await reader.stop();
+      await terminal.close();
     }
     expect(reader.health().state).toBe('stopped');
   });
 
   it('says the chip answers nothing when the port opens but no chip answers', async () => {
-    const mute = { receiveFromHost: () => undefined, attachHost: () => undefined };
-    const silent = new SimBus();
-    silent.register('nfc', mute);
-    const reader = await NfcReader.open('sim:nfc', { simBus: silent }, { pn532: { ...fastPn532, ackAttempts: 1 } });
+    const terminal = await nfcTerminal();
+    terminal.twins.nfc.behave(pn532Faults.stopAnswering());
+    const reader = await NfcReader.open(terminal.devices.nfc.uri, terminal.env, { pn532: { ...fastPn532, ackAttempts: 1 } });
     reader.start();
     try {
       await until(() => reader.health().state === 'connecting' && reader.health().reason !== null);
       expect(reader.pn532.health().detail.phase).toBe('unresponsive');
     } finally {
       await reader.stop();
+      await terminal.close();
     }
   });
 
   it('says degraded while polls keep failing, and ready again when they work', async () => {
     const r = await rig({}, { errorThreshold: 3 });
-    for (let i = 0; i < 3; i++) r.twin.sendErrorFrameNext();
+    r.twin.behave(pn532Faults.errorFrames(3));
     await until(() => r.reader.health().state === 'degraded', 'degraded health');
     await until(() => r.reader.health().state === 'ready', 'ready again');
     expect(r.statuses).toEqual(['connecting', 'ready', 'degraded', 'ready']);

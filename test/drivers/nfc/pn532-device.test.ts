@@ -2,13 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Pn532Error } from '../../../src/drivers/pn532/errors.js';
 import { Pn532, type Pn532Detail } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
-import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WALLET_AID, WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
 import { sleep, until } from '../../support/wait.js';
-import { chipRig, fastPn532, type ChipRig } from './rig.js';
+import { chipRig, fastPn532, nfcTerminal, type ChipRig } from './rig.js';
 import { h, hex } from './hex.js';
 
 const rigs: ChipRig[] = [];
@@ -45,19 +44,18 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('resends a command whose frame was lost (no ACK)', async () => {
     const r = await rig();
-    r.twin.ignoreNextCommand();
+    r.twin.behave(pn532Faults.ignoreCommands());
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.resends).toBe(1);
   });
 
   it('resends after a lost ACK when the response is slow, and takes a response that came without its ACK', async () => {
     const r = await rig();
-    r.twin.dropNextAck();
+    r.twin.behave(pn532Faults.dropAcks());
     await r.pn532.getFirmwareVersion();
     expect(r.pn532.stats.resends).toBe(0);
 
-    r.twin.setProcessingDelay(r.pn532.options.ackTimeoutMs * 2);
-    r.twin.dropNextAck();
+    r.twin.behave(pn532Faults.delayResponses(r.pn532.options.ackTimeoutMs * 2), pn532Faults.dropAcks());
     r.twin.clearLog();
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ version: 1 });
     expect(r.pn532.stats.resends).toBe(1);
@@ -66,7 +64,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('NACKs a corrupted response and gets it again', async () => {
     const r = await rig();
-    r.twin.corruptNextResponse();
+    r.twin.behave(pn532Faults.corruptResponses());
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.nacksSent).toBe(1);
     expect(r.twin.counters.nacksReceived).toBe(1);
@@ -74,7 +72,7 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('gives up with bad_frame when every copy is corrupted', async () => {
     const r = await rig({}, { nackAttempts: 2 });
-    for (let i = 0; i < 3; i++) r.twin.corruptNextResponse(); // the first copy and both repeats
+    r.twin.behave(pn532Faults.corruptResponses(3)); // the first copy and both repeats
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ name: 'Pn532Error', code: 'bad_frame' });
     expect(r.twin.counters.nacksReceived).toBe(2);
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
@@ -82,30 +80,30 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('reports the syntax error frame as error_frame, and the next command works', async () => {
     const r = await rig();
-    r.twin.sendErrorFrameNext();
+    r.twin.behave(pn532Faults.errorFrames());
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'error_frame' });
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
   });
 
   it('ignores garbage on the line, even a false start code that swallows the response', async () => {
     const r = await rig();
-    r.twin.injectGarbage(h('13 FF 00 37 00 00 FF 03'));
+    r.twin.sendRaw(h('13 FF 00 37 00 00 FF 03'));
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
 
-    r.twin.setProcessingDelay(10);
+    r.twin.behave(pn532Faults.delayResponses(10));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 5, 'ACK of the command');
-    r.twin.injectGarbage(h('00 FF 81 7F')); // a header with a valid LCS: the response lands in its "body"
+    r.twin.sendRaw(h('00 FF 81 7F')); // a header with a valid LCS: the response lands in its "body"
     await expect(pending).resolves.toMatchObject({ ic: 0x32 });
     expect(r.pn532.stats.nacksSent).toBe(0); // found again in the bytes it swallowed, not fetched again
   });
 
   it('times out a response that never comes, aborts it in the chip, and carries on', async () => {
     const r = await rig({}, { responseTimeoutMs: 60 });
-    r.twin.setProcessingDelay(300);
+    const slow = r.twin.behave(pn532Faults.delayResponses(300));
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'response_timeout' });
     expect(r.twin.counters.hostAcks).toBe(1);
-    r.twin.setProcessingDelay(0);
+    slow();
     await expect(r.pn532.getFirmwareVersion()).resolves.toMatchObject({ ic: 0x32 });
     await sleep(300);
     expect(r.pn532.stats.staleFrames).toBe(0); // the aborted command never answered
@@ -172,16 +170,16 @@ describe('PN532 driver against the twin (SimBus)', () => {
 
   it('fails with link_down when the reader is unplugged mid-command, and re-initialises after replug', async () => {
     const r = await rig();
-    r.twin.setProcessingDelay(100);
+    const slow = r.twin.behave(pn532Faults.delayResponses(100));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
-    r.bus.unplug('nfc');
+    await r.unplug();
     await expect(pending).rejects.toMatchObject({ code: 'link_down' });
     expect(r.pn532.health().detail.phase).toBe('connecting');
     await expect(r.pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'link_down' });
-    r.twin.setProcessingDelay(0);
+    slow();
     r.twin.clearLog();
-    r.bus.plug('nfc');
+    await r.plug();
     await r.pn532.waitReady(5000);
     expect(r.twin.counters.wakeUps).toBe(2);
     expect(r.twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
@@ -200,11 +198,10 @@ describe('PN532 driver against the twin (SimBus)', () => {
   });
 
   it('retries initialisation when the chip does not answer at first', async () => {
-    const simBus = new SimBus();
-    const twin = new Pn532Twin();
-    simBus.register('nfc', twin);
-    for (let i = 0; i < 3; i++) twin.ignoreNextCommand(); // every send of the first SAMConfiguration is lost
-    const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { ...fastPn532, ackAttempts: 3 });
+    const terminal = await nfcTerminal();
+    const twin = terminal.twins.nfc;
+    twin.behave(pn532Faults.ignoreCommands(3)); // every send of the first SAMConfiguration is lost
+    const pn532 = new Pn532(await openLink(terminal.devices.nfc.uri, terminal.env, 115200), { ...fastPn532, ackAttempts: 3 });
     const statuses: string[] = [];
     pn532.on('health', (h) => statuses.at(-1) !== h.detail.phase && statuses.push(h.detail.phase));
     pn532.start();
@@ -214,13 +211,13 @@ describe('PN532 driver against the twin (SimBus)', () => {
       expect(twin.commands.map((c) => c.code)).toEqual([0x14, 0x02, 0x32]);
     } finally {
       await pn532.stop();
+      await terminal.close();
     }
   });
 
   it('refuses a chip that is not a PN532 (health failed, retried)', async () => {
-    const simBus = new SimBus();
-    simBus.register('nfc', new Pn532Twin({ firmware: [0x33, 0x02, 0x01, 0x07] }));
-    const pn532 = new Pn532(await openLink('sim:nfc', { simBus }, 115200), { initRetryMs: 10_000 });
+    const terminal = await nfcTerminal({ firmware: [0x33, 0x02, 0x01, 0x07] });
+    const pn532 = new Pn532(await openLink(terminal.devices.nfc.uri, terminal.env, 115200), { initRetryMs: 10_000 });
     const failed = new Promise<Pn532Detail>((resolve) => pn532.on('health', (h) => h.state === 'failed' && resolve(h.detail)));
     pn532.start();
     try {
@@ -228,12 +225,13 @@ describe('PN532 driver against the twin (SimBus)', () => {
       await expect(pn532.getFirmwareVersion()).rejects.toMatchObject({ code: 'not_ready' });
     } finally {
       await pn532.stop();
+      await terminal.close();
     }
   });
 
   it('aborts the command under way when stopped', async () => {
     const r = await rig();
-    r.twin.setProcessingDelay(500);
+    r.twin.behave(pn532Faults.delayResponses(500));
     const pending = r.pn532.getFirmwareVersion();
     await until(() => r.twin.counters.acksSent >= 4, 'ACK');
     await r.pn532.stop();

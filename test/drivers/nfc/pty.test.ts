@@ -5,9 +5,8 @@ import { NfcReader } from '../../../src/drivers/nfc/nfc-reader.js';
 import type { NfcCard } from '../../../src/drivers/nfc/card.js';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { WalletApplet } from '../../../hw-sim/cards/wallet-applet.js';
-import { Pn532Twin } from '../../../hw-sim/pn532/pn532-twin.js';
-import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
-import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
+import { startSimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 import { until } from '../../support/wait.js';
 import { fastPn532 } from './rig.js';
 import { DOC_WALLET_AID, proveWallet } from './wallet-session.js';
@@ -18,20 +17,10 @@ afterEach(async () => {
 });
 
 async function ptyReader(wireTiming: boolean) {
-  const pair = await PtyPair.create('pn532');
-  cleanups.push(() => pair.close());
-  const twin = new Pn532Twin({ passiveActivationAttemptMs: 2 });
-  const wires: PtyWire[] = [];
-  const attach = async (): Promise<void> => {
-    const wire = new PtyWire(twin, pair.devicePath, { baudRate: 115200, wireTiming });
-    await wire.open();
-    wires.push(wire);
-  };
-  await attach();
-  cleanups.push(async () => {
-    for (const w of wires) await w.close();
-  });
-  const reader = await NfcReader.open(`serial:${pair.hostPath}?baud=115200`, { reopen: { minMs: 10, maxMs: 50 } }, {
+  const terminal = await startSimulatedTerminal({ twins: ['nfc'], transport: 'pty', acquirer: false, wallets: 0, wireTiming, nfc: { passiveActivationAttemptMs: 2, baud: 115200 } });
+  cleanups.push(() => terminal.close());
+  const twin = terminal.twins.nfc;
+  const reader = await NfcReader.open(terminal.devices.nfc.uri, { reopen: { minMs: 10, maxMs: 50 } }, {
     presenceIntervalMs: 20,
     listTimeoutMs: 1000,
     // A pty adds scheduling latency that a UART does not; keep the timeouts generous.
@@ -44,12 +33,12 @@ async function ptyReader(wireTiming: boolean) {
   reader.on('health', (h) => statuses.at(-1) !== h.state && statuses.push(h.state));
   reader.start();
   await until(() => reader.health().state === 'ready', 'ready over the pty', 10_000);
-  return { pair, twin, reader, cards, statuses, attach, wires };
+  return { terminal, twin, reader, cards, statuses };
 }
 
 describe('PN532 reader over a real pseudo-terminal (native serial binding)', () => {
   it('runs a wallet session, NACKs a corrupted response, and survives unplug and replug', async () => {
-    const { pair, twin, reader, cards, statuses, attach, wires } = await ptyReader(false);
+    const { terminal, twin, reader, cards, statuses } = await ptyReader(false);
     const wallet = new WalletApplet();
     const phone = new IsoDepCard([wallet]);
     twin.enterField(phone);
@@ -57,17 +46,15 @@ describe('PN532 reader over a real pseudo-terminal (native serial binding)', () 
     const proof = await proveWallet(reader.channel());
     expect(proof.verified).toBe(true);
 
-    twin.corruptNextResponse();
+    twin.behave(pn532Faults.corruptResponses());
     const client = new ApduClient(reader.channel());
     const id = await client.send({ cla: 0x00, ins: 0xca, p1: 0xdf, p2: 0x20, le: 16 });
     expect(Buffer.from(id).equals(Buffer.from(wallet.walletId))).toBe(true);
     expect(reader.pn532.stats.nacksSent).toBeGreaterThanOrEqual(1);
 
-    await wires.pop()!.close();
-    await pair.unplug();
+    await terminal.unplug('nfc');
     await until(() => reader.health().state === 'connecting', 'connecting', 10_000);
-    await pair.plug();
-    await attach();
+    await terminal.plug('nfc');
     await until(() => reader.health().state === 'ready', 'ready after replug', 10_000);
     expect(statuses).toEqual(['connecting', 'ready', 'connecting', 'ready']);
     expect(twin.counters.wakeUps).toBe(2);

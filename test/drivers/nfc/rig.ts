@@ -3,8 +3,8 @@ import { NfcReader, type NfcReaderOptions, type RemovalReason } from '../../../s
 import type { NfcCard } from '../../../src/drivers/nfc/card.js';
 import { Pn532, type Pn532Options } from '../../../src/drivers/pn532/pn532.js';
 import { openLink } from '../../../src/drivers/transport/open-link.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
-import { Pn532Twin, type Pn532TwinOptions } from '../../../hw-sim/pn532/pn532-twin.js';
+import type { Pn532Twin, Pn532TwinOptions } from '../../../hw-sim/pn532/pn532-twin.js';
+import { startSimulatedTerminal, type SimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 import { until } from '../../support/wait.js';
 
 /** Timeouts short enough for tests, long enough for a loaded CI machine. */
@@ -17,26 +17,41 @@ export const fastPn532: Partial<Pn532Options> = {
   interByteTimeoutMs: 40,
 };
 
+/** A simulated terminal with only the PN532 twin, on the in-process bus. */
+export function nfcTerminal(twinOptions: Partial<Pn532TwinOptions> = {}): Promise<SimulatedTerminal<'nfc'>> {
+  return startSimulatedTerminal({ twins: ['nfc'], acquirer: false, wallets: 0, nfc: twinOptions });
+}
+
 export interface ChipRig {
-  bus: SimBus;
+  terminal: SimulatedTerminal<'nfc'>;
   twin: Pn532Twin;
   pn532: Pn532;
+  unplug(): Promise<void>;
+  plug(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function chipRig(twinOptions: Partial<Pn532TwinOptions> = {}, options: Partial<Pn532Options> = {}): Promise<ChipRig> {
-  const bus = new SimBus();
-  const twin = new Pn532Twin(twinOptions);
-  bus.register('nfc', twin);
-  const link = await openLink('sim:nfc?baud=115200', { simBus: bus, reopen: { minMs: 5, maxMs: 20 } });
+  const terminal = await nfcTerminal(twinOptions);
+  const link = await openLink(terminal.devices.nfc.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 20 } });
   const pn532 = new Pn532(link, { ...fastPn532, ...options });
   pn532.start();
   await pn532.waitReady(5000);
-  return { bus, twin, pn532, stop: () => pn532.stop() };
+  return {
+    terminal,
+    twin: terminal.twins.nfc,
+    pn532,
+    unplug: () => terminal.unplug('nfc'),
+    plug: () => terminal.plug('nfc'),
+    stop: async () => {
+      await pn532.stop();
+      await terminal.close();
+    },
+  };
 }
 
 export interface ReaderRig {
-  bus: SimBus;
+  terminal: SimulatedTerminal<'nfc'>;
   twin: Pn532Twin;
   reader: NfcReader;
   cards: NfcCard[];
@@ -45,21 +60,35 @@ export interface ReaderRig {
   statuses: HealthState[];
   /** Every health event. */
   health: DeviceHealth[];
+  unplug(): Promise<void>;
+  plug(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function readerRig(twinOptions: Partial<Pn532TwinOptions> = {}, options: Partial<NfcReaderOptions> = {}): Promise<ReaderRig> {
-  const bus = new SimBus();
-  const twin = new Pn532Twin({ passiveActivationAttemptMs: 2, ...twinOptions });
-  bus.register('nfc', twin);
-  const reader = await NfcReader.open('sim:nfc', { simBus: bus, reopen: { minMs: 5, maxMs: 20 } }, {
+  const terminal = await nfcTerminal({ passiveActivationAttemptMs: 2, ...twinOptions });
+  const reader = await NfcReader.open(terminal.devices.nfc.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 20 } }, {
     presenceIntervalMs: 20,
     listTimeoutMs: 1000,
     errorBackoffMs: 10,
     ...options,
     pn532: { ...fastPn532, ...options.pn532 },
   });
-  const rig: ReaderRig = { bus, twin, reader, cards: [], removals: [], statuses: [], health: [], stop: () => reader.stop() };
+  const rig: ReaderRig = {
+    terminal,
+    twin: terminal.twins.nfc,
+    reader,
+    cards: [],
+    removals: [],
+    statuses: [],
+    health: [],
+    unplug: () => terminal.unplug('nfc'),
+    plug: () => terminal.plug('nfc'),
+    stop: async () => {
+      await reader.stop();
+      await terminal.close();
+    },
+  };
   reader.on('card', (card) => rig.cards.push(card));
   reader.on('removed', (card, reason) => rig.removals.push({ card, reason }));
   reader.on('health', (h) => {

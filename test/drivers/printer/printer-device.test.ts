@@ -5,6 +5,7 @@ import { GENERIC_58_ZH, GENERIC_80, GENERIC_80_ZH, type PrinterProfile } from '.
 import type { Receipt } from '../../../src/drivers/escpos/receipt.js';
 import { PrinterError } from '../../../src/drivers/printer/errors.js';
 import type { PrintJob } from '../../../src/drivers/printer/escpos-printer.js';
+import { printerFaults } from '../../../hw-sim/printer/faults.js';
 import { renderEscPos } from '../../../hw-sim/printer/render.js';
 import { until } from '../../support/wait.js';
 import { LATIN_RECEIPT, NOODLE_LINES, NOODLE_RECEIPT } from './fixtures.js';
@@ -116,7 +117,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
       it('reprints a receipt the cover cut short', async () => {
         const rig = await open(profile);
         const full = linesOf(NOODLE_RECEIPT, profile);
-        rig.twin.faultAfterLines('cover_open', 3);
+        rig.twin.behave(printerFaults.faultAfterLines('cover_open', 3));
         const job = rig.printer.print(NOODLE_RECEIPT);
         await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
         const printed = rig.twin.text().split('\n');
@@ -134,14 +135,14 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     const rig = await open(GENERIC_58_ZH, { wireTiming: true, baud: 9600, printer: { statusTimeoutMs: 3000, writeChunkBytes: 48 } });
     const job = rig.printer.print(NOODLE_RECEIPT);
     await until(() => rig.twin.bytesReceived > 150, 'part of the receipt on the wire');
-    rig.bus.unplug('printer');
+    await rig.terminal.unplug('printer');
     await until(() => rig.printer.health().detail.condition === 'disconnected', 'disconnected reported');
     await until(() => rig.jobs.some((j) => j.phase === 'interrupted'), 'job interrupted');
     const partial = rig.twin.text().split('\n');
     expect(partial.length).toBeLessThan(NOODLE_LINES.length);
     expect(NOODLE_LINES.slice(0, partial.length)).toEqual(partial);
 
-    rig.bus.plug('printer');
+    await rig.terminal.plug('printer');
     await expect(job.done).resolves.toMatchObject({ attempts: 2, reprinted: true, confirmed: true });
     expect(rig.twin.text().split('\n')).toEqual([...partial, bannerLine(GENERIC_58_ZH), ...NOODLE_LINES]);
     expect(rig.jobs.find((j) => j.phase === 'interrupted')?.reason).toBe('disconnected');
@@ -164,7 +165,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
 
   it('times out a status query that gets no answer with a typed error, and keeps the job', async () => {
     const rig = await open(GENERIC_58_ZH, { printer: { statusTimeoutMs: 100 } });
-    rig.twin.answerStatusRequests(false);
+    const deaf = rig.twin.behave(printerFaults.ignoreStatusRequests());
     const query = rig.printer.queryStatus();
     await expect(query).rejects.toBeInstanceOf(PrinterError);
     await expect(query).rejects.toMatchObject({ code: 'status_timeout' });
@@ -174,7 +175,7 @@ describe('EscPosPrinter against the twin (in-process)', () => {
     await until(() => rig.printer.stats().statusTimeouts >= 3, 'several attempts');
     expect(isSettled()).toBe(false);
     expect(rig.twin.paper).toEqual([]);
-    rig.twin.answerStatusRequests(true);
+    deaf();
     await expect(job.done).resolves.toMatchObject({ attempts: 1, reprinted: false });
     expect(rig.printer.health().detail.condition).toBe('ok');
   });

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERIC_58_ZH } from '../../../src/drivers/escpos/profiles.js';
 import { EscPosPrinter } from '../../../src/drivers/printer/escpos-printer.js';
-import { EscPosPrinterTwin } from '../../../hw-sim/printer/printer-twin.js';
-import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
-import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
+import { startSimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 import { until } from '../../support/wait.js';
 import { NOODLE_LINES, NOODLE_RECEIPT } from './fixtures.js';
 import { FAST, record } from './rig.js';
@@ -17,14 +15,11 @@ const BANNER = '      *** REPRINT 重印 ***';
 
 describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)', () => {
   it('prints, reprints after paper out, and survives the printer vanishing mid-job', async () => {
-    const pair = await PtyPair.create('printer');
-    cleanups.push(() => pair.close());
-    const twin = new EscPosPrinterTwin({ dotsPerLine: 384 });
-    let wire = new PtyWire(twin, pair.devicePath, { baudRate: 19200 });
-    await wire.open();
-    cleanups.push(() => wire.close());
+    const terminal = await startSimulatedTerminal({ twins: ['printer'], transport: 'pty', acquirer: false, printer: { dotsPerLine: 384, baud: 19200 } });
+    cleanups.push(() => terminal.close());
+    const twin = terminal.twins.printer;
 
-    const printer = await EscPosPrinter.open(`serial:${pair.hostPath}?baud=19200`, { reopen: { minMs: 10, maxMs: 50 } }, { profile: GENERIC_58_ZH, ...FAST });
+    const printer = await EscPosPrinter.open(terminal.devices.printer.uri, { reopen: { minMs: 10, maxMs: 50 } }, { profile: GENERIC_58_ZH, ...FAST });
     cleanups.push(() => printer.stop());
     const r = record(printer);
     printer.start();
@@ -46,13 +41,10 @@ describe('EscPosPrinter over a real pseudo-terminal (native serialport binding)'
     const before = twin.paper.length;
     const third = printer.print(NOODLE_RECEIPT);
     await until(() => twin.paper.length >= before + 2, 'third receipt printing');
-    await wire.close();
-    await pair.unplug();
+    await terminal.unplug('printer');
     await until(() => printer.health().detail.condition === 'disconnected', 'disconnected reported');
     await until(() => r.jobs.some((j) => j.id === third.id && j.phase === 'interrupted'), 'third interrupted');
-    await pair.plug();
-    wire = new PtyWire(twin, pair.devicePath, { baudRate: 19200 });
-    await wire.open();
+    await terminal.plug('printer');
     await expect(third.done).resolves.toMatchObject({ attempts: 2, reprinted: true, confirmed: true });
     // The printer finished the first copy from its buffer while unplugged; the customer also gets a marked reprint.
     expect(twin.text().split('\n').slice(-(2 * NOODLE_LINES.length + 1))).toEqual([...NOODLE_LINES, BANNER, ...NOODLE_LINES]);

@@ -2,8 +2,8 @@ import type { PrinterProfile } from '../../../src/drivers/escpos/profiles.js';
 import type { DeviceHealth } from '../../../src/drivers/device.js';
 import type { PrinterDetail } from '../../../src/drivers/printer/printer-health.js';
 import { EscPosPrinter, type JobEvent, type EscPosPrinterOptions } from '../../../src/drivers/printer/escpos-printer.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
-import { EscPosPrinterTwin, type PrinterTwinOptions } from '../../../hw-sim/printer/printer-twin.js';
+import type { EscPosPrinterTwin, PrinterTwinOptions } from '../../../hw-sim/printer/printer-twin.js';
+import { startSimulatedTerminal, type SimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 
 /**
  * Short timings so fault and recovery paths run quickly; none of them is asserted on. The status
@@ -40,29 +40,33 @@ export function record(printer: EscPosPrinter): Recorder {
 export interface SimRig extends Recorder {
   printer: EscPosPrinter;
   twin: EscPosPrinterTwin;
-  bus: SimBus;
+  terminal: SimulatedTerminal<'printer'>;
   close(): Promise<void>;
 }
 
-/** A real EscPosPrinter over an in-process serial link (SimBus) to the printer twin. */
+/** A real EscPosPrinter over the simulated terminal's in-process serial bus to the printer twin. */
 export async function simRig(
   profile: PrinterProfile,
   options: { twin?: PrinterTwinOptions; printer?: Partial<EscPosPrinterOptions>; wireTiming?: boolean; baud?: number } = {},
 ): Promise<SimRig> {
-  const twin = new EscPosPrinterTwin({
-    dotsPerLine: profile.dotsPerLine,
-    chineseFirmware: profile.chineseCommands,
-    ...options.twin,
+  const terminal = await startSimulatedTerminal({
+    twins: ['printer'],
+    acquirer: false,
+    wireTiming: options.wireTiming ?? false,
+    printer: { dotsPerLine: profile.dotsPerLine, chineseFirmware: profile.chineseCommands, ...options.twin, profile: profile.id, baud: options.baud ?? 115200 },
   });
-  const bus = new SimBus();
-  bus.register('printer', twin, { wireTiming: options.wireTiming ?? false });
-  const printer = await EscPosPrinter.open(
-    `sim:printer?baud=${options.baud ?? 115200}`,
-    { simBus: bus, reopen: { minMs: 5, maxMs: 20 } },
-    { profile, ...FAST, ...options.printer },
-  );
+  const printer = await EscPosPrinter.open(terminal.devices.printer.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 20 } }, { profile, ...FAST, ...options.printer });
   const recorder = record(printer);
   printer.start();
   await printer.link.waitOpen(2000);
-  return { ...recorder, printer, twin, bus, close: async () => void (await printer.stop()) };
+  return {
+    ...recorder,
+    printer,
+    twin: terminal.twins.printer,
+    terminal,
+    close: async () => {
+      await printer.stop();
+      await terminal.close();
+    },
+  };
 }

@@ -2,9 +2,8 @@ import type { ScannerOptions } from '../../../src/drivers/scanner/config.js';
 import type { ScannerError } from '../../../src/drivers/scanner/errors.js';
 import type { DeviceHealth, HealthState } from '../../../src/drivers/device.js';
 import { Scanner, type ScanEvent } from '../../../src/drivers/scanner/scanner.js';
-import { SimBus } from '../../../src/drivers/transport/sim-bus.js';
-import { SimHidBus } from '../../../src/drivers/transport/sim-hid-bus.js';
-import { ScannerTwin, type ScannerTwinMode } from '../../../hw-sim/scanner/scanner-twin.js';
+import type { ScannerTwin, ScannerTwinMode } from '../../../hw-sim/scanner/scanner-twin.js';
+import { startSimulatedTerminal, type SimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 
 export interface Recorder {
   scans: ScanEvent[];
@@ -29,33 +28,30 @@ export function record(scanner: Scanner): Recorder {
 export interface Rig extends Recorder {
   scanner: Scanner;
   twin: ScannerTwin;
-  unplug(): void;
-  plug(): void;
+  terminal: SimulatedTerminal<'scanner'>;
+  /** Pulls the cable (at once; the promise only says it is done). */
+  unplug(): Promise<void>;
+  plug(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A real Scanner over an in-process link to a twin: SimHidBus for wedge / pos, SimBus for serial. */
+/** A real Scanner over the simulated terminal's in-process link to a twin: the HID bus for wedge / pos, the serial bus for serial. */
 export async function simRig(mode: ScannerTwinMode, options: ScannerOptions = {}, wireTiming = false): Promise<Rig> {
-  const twin = new ScannerTwin(mode);
-  let unplug: () => void;
-  let plug: () => void;
-  let scanner: Scanner;
-  const reopen = { minMs: 5, maxMs: 20 };
-  if (mode === 'serial') {
-    const bus = new SimBus();
-    bus.register('scanner', twin, { wireTiming });
-    scanner = await Scanner.open('sim:scanner?baud=9600', { simBus: bus, reopen }, options);
-    unplug = () => bus.unplug('scanner');
-    plug = () => bus.plug('scanner');
-  } else {
-    const bus = new SimHidBus();
-    bus.register('sim:scanner', twin);
-    scanner = await Scanner.open(`sim:scanner?transport=hid&mode=${mode}`, { simHidBus: bus, reopen }, options);
-    unplug = () => bus.unplug('sim:scanner');
-    plug = () => bus.plug('sim:scanner');
-  }
+  const terminal = await startSimulatedTerminal({ twins: ['scanner'], acquirer: false, wireTiming, scanner: { mode, baud: 9600 } });
+  const scanner = await Scanner.open(terminal.devices.scanner.uri, { ...terminal.env, reopen: { minMs: 5, maxMs: 20 } }, options);
   const recorder = record(scanner);
   scanner.start();
   await scanner.waitReady(2000);
-  return { ...recorder, scanner, twin, unplug, plug, close: () => scanner.stop() };
+  return {
+    ...recorder,
+    scanner,
+    twin: terminal.twins.scanner,
+    terminal,
+    unplug: () => terminal.unplug('scanner'),
+    plug: () => terminal.plug('scanner'),
+    close: async () => {
+      await scanner.stop();
+      await terminal.close();
+    },
+  };
 }

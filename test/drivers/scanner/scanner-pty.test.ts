@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scanner } from '../../../src/drivers/scanner/scanner.js';
-import { PtyPair } from '../../../hw-sim/wire/pty-pair.js';
-import { PtyWire } from '../../../hw-sim/wire/pty-wire.js';
-import { ScannerTwin } from '../../../hw-sim/scanner/scanner-twin.js';
+import { startSimulatedTerminal } from '../../../hw-sim/terminal/simulated-terminal.js';
 import { until } from '../../support/wait.js';
 import { record } from './rig.js';
 
@@ -13,14 +11,11 @@ afterEach(async () => {
 
 describe('serial scanner over a real pseudo-terminal (native binding)', () => {
   it('reads lines, rejects garbage, and survives the device vanishing and coming back', async () => {
-    const pair = await PtyPair.create('scanner');
-    cleanups.push(() => pair.close());
-    const twin = new ScannerTwin('serial');
-    let wire = new PtyWire(twin, pair.devicePath, { baudRate: 9600, wireTiming: true });
-    await wire.open();
-    cleanups.push(() => wire.close());
+    const terminal = await startSimulatedTerminal({ twins: ['scanner'], transport: 'pty', acquirer: false, wireTiming: true, scanner: { mode: 'serial', baud: 9600 } });
+    cleanups.push(() => terminal.close());
+    const twin = terminal.twins.scanner;
 
-    const scanner = await Scanner.open(`serial:${pair.hostPath}?baud=9600`, { reopen: { minMs: 10, maxMs: 50 } });
+    const scanner = await Scanner.open(terminal.devices.scanner.uri, { reopen: { minMs: 10, maxMs: 50 } });
     cleanups.push(() => scanner.stop());
     const r = record(scanner);
     scanner.start();
@@ -41,12 +36,9 @@ describe('serial scanner over a real pseudo-terminal (native binding)', () => {
     ]);
     expect(r.rejects.map((e) => [e.code, e.length])).toEqual([['non_printable', 4]]);
 
-    await wire.close();
-    await pair.unplug();
+    await terminal.unplug('scanner');
     await until(() => scanner.health().state === 'connecting');
-    await pair.plug();
-    wire = new PtyWire(twin, pair.devicePath, { baudRate: 9600 });
-    await wire.open();
+    await terminal.plug('scanner');
     await scanner.waitReady(5000);
     await twin.scan('AFTER-REPLUG', { suffix: 'crlf' });
     await until(() => r.scans.length === 5);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadJohnnyFive, disposeBoard } from '../../../src/drivers/gpio/johnny-five.js';
+import { gpioFaults } from '../../../hw-sim/gpio/faults.js';
 import { GpioTwin, type GpioTwinOptions } from '../../../hw-sim/gpio/gpio-twin.js';
 import { MODES } from '../../../hw-sim/gpio/pin-table.js';
 
@@ -253,7 +254,7 @@ describe('faults', () => {
   it('fails one write on demand', () => {
     const twin = makeTwin();
     twin.pinMode(5, MODES.OUTPUT);
-    twin.failWrites(5, 1);
+    twin.behave(gpioFaults.failWrites(5, 1));
     expect(() => twin.digitalWrite(5, 1)).toThrow(/simulated write failure/);
     twin.digitalWrite(5, 1);
     expect(twin.levelOf(5)).toBe(1);

@@ -14,7 +14,7 @@ function walletCard(options: ConstructorParameters<typeof WalletApplet>[0] = {})
   const wallet = new WalletApplet({ signer: Signer.fromSeed(SEED), walletId: WALLET_ID, ...options });
   const card = new IsoDepCard([wallet]);
   card.activate();
-  const apdu = (text: string): string => hex(card.exchange(h(text)));
+  const apdu = (text: string): string => hex(card.exchange(h(text))!);
   return { wallet, card, apdu };
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IsoDepCard } from '../../../hw-sim/cards/iso-dep-card.js';
 import { NtagTag } from '../../../hw-sim/cards/ntag-tag.js';
 import { WalletApplet, WALLET_AID } from '../../../hw-sim/cards/wallet-applet.js';
+import { pn532Faults } from '../../../hw-sim/pn532/faults.js';
 import { Pn532Twin, type Pn532TwinOptions } from '../../../hw-sim/pn532/pn532-twin.js';
 import { until } from '../../support/wait.js';
 
@@ -65,8 +66,9 @@ describe('PN532 twin: power and configuration', () => {
     expect(w.take()).toBe(`${ACK} ${FIRMWARE}`);
   });
 
-  it('wants SAMConfiguration first after power-up (low VBat)', () => {
+  it('as a strict chip, wants SAMConfiguration first after power-up (low VBat)', () => {
     const w = wire();
+    w.twin.behave(pn532Faults.requireSamConfigurationFirst());
     w.send(`${WAKE} ${GET_FIRMWARE}`);
     expect(w.take()).toBe(`${ACK} ${ERROR}`);
     w.send(SAM);
@@ -95,7 +97,7 @@ describe('PN532 twin: power and configuration', () => {
 
   it('answers the NACK with the last response, correct even when the first copy was corrupted', () => {
     const w = wire().awake();
-    w.twin.corruptNextResponse();
+    w.twin.behave(pn532Faults.corruptResponses());
     w.send(GET_FIRMWARE);
     const corrupted = w.take();
     expect(corrupted).not.toBe(`${ACK} ${FIRMWARE}`);
@@ -110,17 +112,17 @@ describe('PN532 twin: power and configuration', () => {
     expect(w.take()).toBe(`${ACK} ${ERROR}`);
     w.send(frame('32 05 FF 01'));
     expect(w.take()).toBe(`${ACK} ${ERROR}`);
-    w.twin.sendErrorFrameNext();
+    w.twin.behave(pn532Faults.errorFrames());
     w.send(GET_FIRMWARE);
     expect(w.take()).toBe(`${ACK} ${ERROR}`);
   });
 
   it('loses the ACK or the whole command on demand', () => {
     const w = wire().awake();
-    w.twin.dropNextAck();
+    w.twin.behave(pn532Faults.dropAcks());
     w.send(GET_FIRMWARE);
     expect(w.take()).toBe(FIRMWARE);
-    w.twin.ignoreNextCommand();
+    w.twin.behave(pn532Faults.ignoreCommands());
     w.send(GET_FIRMWARE);
     expect(w.take()).toBe('');
     w.send(GET_FIRMWARE);
@@ -207,7 +209,7 @@ describe('PN532 twin: targets', () => {
     w.twin.enterField(card);
     w.send(LIST_ONE_A);
     w.take();
-    w.twin.leaveFieldOnNextExchange();
+    w.twin.behave(pn532Faults.loseCardOnExchange());
     w.send(frame(`40 01 00 A4 04 00 07 ${hex(WALLET_AID)} 00`));
     expect(w.take()).toBe(`${ACK} 00 00 FF 03 FD D5 41 01 E9 00`);
     expect(w.twin.targetsInField).toEqual([]);
@@ -215,7 +217,7 @@ describe('PN532 twin: targets', () => {
     w.twin.enterField(card);
     w.send(LIST_ONE_A);
     w.take();
-    w.twin.setProcessingDelay(20);
+    w.twin.behave(pn532Faults.delayResponses(20));
     w.send(frame(`40 01 00 A4 04 00 07 ${hex(WALLET_AID)} 00`));
     expect(w.take()).toBe(ACK);
     w.twin.leaveField(card);

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { printerFaults } from '../../../hw-sim/printer/faults.js';
 import { EscPosPrinterTwin } from '../../../hw-sim/printer/printer-twin.js';
 import type { HostSink } from '../../../src/drivers/transport/device-endpoint.js';
 import { sleep, until } from '../../support/wait.js';
@@ -146,7 +147,7 @@ describe('printer twin: status', () => {
   it('can be made to ignore status requests', () => {
     const twin = new EscPosPrinterTwin();
     const host = attach(twin);
-    twin.answerStatusRequests(false);
+    twin.behave(printerFaults.ignoreStatusRequests());
     twin.receiveFromHost(bytes([0x10, 0x04, 0x01]));
     expect(host.received).toEqual([]);
     expect(twin.statusRequests).toEqual([{ n: 1, answered: false, bufferedCommands: 0 }]);
