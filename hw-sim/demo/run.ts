@@ -4,16 +4,15 @@
  * counter session runs first, then the demo takes keys until Ctrl-C (or exits when
  * POSD_DEMO_EXIT=1, for a smoke test).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emitKeypressEvents } from 'node:readline';
 import { toHex } from '../../src/encoding/hex.js';
 import { formatMoney } from '../../src/protocol/assets.js';
 import { settlementPath } from '../../src/protocol/settlement-routes.js';
-import type { PosdConfig } from '../../src/terminal/config/config.js';
-import { DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
-import { PosdRuntime } from '../../src/terminal/runtime/runtime.js';
+import { assemble, type PosdConfig } from '../../src/app/index.js';
 import { startSimulatedTerminal } from '../terminal/simulated-terminal.js';
+import { DEMO_PRODUCTS, demoCatalogCsv } from './shelf.js';
 
 const dir = resolve(process.env.POSD_DEMO_DIR ?? '.posd-demo');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -35,19 +34,23 @@ async function main(): Promise<void> {
     acquirer: { url: acquirer.url, publicKey: toHex(acquirer.publicKey) },
     devices: terminal.devices,
   };
-  const runtime = await PosdRuntime.start({ config, env: terminal.env });
-  const { counter, journal } = runtime;
+  // The shop's catalogue, as a merchant would give it: a CSV file in the data directory.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const catalogFile = join(config.dataDir, 'catalog.csv');
+  if (!existsSync(catalogFile)) writeFileSync(catalogFile, demoCatalogCsv());
+  const pos = await assemble(config, { env: terminal.env });
+  const { events } = pos;
 
   say('posd demo: the real drivers on simulated hardware, with the acquirer simulator');
-  say(`  terminal ${journal.terminalId}, journal at ${config.dataDir} (${journal.headSeq + 1} records so far)`);
+  say(`  terminal ${pos.id}, journal at ${config.dataDir} (${pos.status().headSeq + 1} records so far)`);
   say(`  acquirer ${acquirer.url} (key ${acquirer.signer.keyId}), faults: POST ${acquirer.controlUrl}/faults`);
   say();
 
-  counter.on('item', (line, total) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));
-  counter.on('rejected', (reason) => say(`  refused  ${reason}`));
-  counter.on('approved', (a) => say(`  APPROVED payment is record ${a.seq} (hash ${a.hash.slice(0, 16)}…), change ${yuan(a.change)}`));
+  events.on('sale.item', ({ line, total }) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));
+  events.on('sale.refused', ({ reason }) => say(`  refused  ${reason}`));
+  events.on('payment.approved', (a) => say(`  APPROVED payment is record ${a.seq} (hash ${a.hash.slice(0, 16)}…), change ${yuan(a.change)}`));
   let printedUpTo = 0;
-  counter.on('receiptPrinted', (seq) => {
+  events.on('receipt.printed', ({ seq }) => {
     const text = printerTwin.text();
     say('  receipt, as the printer twin printed it:');
     for (const line of text.slice(printedUpTo).split('\n').filter((l) => l.length > 0)) say(`    | ${line}`);
@@ -57,16 +60,14 @@ async function main(): Promise<void> {
     writeFileSync(file, png.png);
     say(`  (the paper so far is in ${file}${png.warnings.length ? `; ${png.warnings.join('; ')}` : ''})`);
   });
-  counter.on('receiptFailed', (seq, err) => say(`  receipt ${seq} not printed yet: ${err.message}`));
-  runtime.gpio?.on('drawer', (state) => say(`  cash drawer ${state}`));
-  runtime.gpio?.on('cancel', () => say('  cancel key pressed'));
-  let printerCondition = runtime.printer?.health().detail.condition;
-  runtime.printer?.on('health', (h) => {
-    if (h.detail.condition !== printerCondition && h.detail.condition !== 'ok') say(`  printer: ${h.detail.condition}`);
-    printerCondition = h.detail.condition;
+  events.on('receipt.failed', ({ seq, message }) => say(`  receipt ${seq} not printed yet: ${message}`));
+  events.on('drawer.state', ({ state }) => say(`  cash drawer ${state}`));
+  events.on('key.cancel', () => say('  cancel key pressed'));
+  events.on('device.health', ({ kind, health }) => {
+    if (health.state !== 'ready' && health.state !== 'stopped') say(`  ${kind}: ${health.state}${health.reason ? ` (${health.reason})` : ''}`);
   });
-  runtime.nfc?.on('card', (card) => say(`  NFC: ${card.isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field; offline wallet payments arrive with the payments work`));
-  runtime.drainer?.on('settled', (ack) => say(`  SETTLED through record ${ack.through}: the acquirer countersigned checkpoint ${ack.checkpoint!.root.slice(0, 16)}…`));
+  events.on('nfc.card', ({ isoDep }) => say(`  NFC: ${isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field; offline wallet payments arrive with the payments work`));
+  events.on('settlement.settled', ({ through, checkpoint }) => say(`  SETTLED through record ${through}: the acquirer countersigned checkpoint ${checkpoint!.root.slice(0, 16)}…`));
 
   say('A customer brings three items:');
   for (const p of [DEMO_PRODUCTS[0]!, DEMO_PRODUCTS[2]!, DEMO_PRODUCTS[0]!]) {
@@ -74,8 +75,8 @@ async function main(): Promise<void> {
     await sleep(150);
   }
   say(`They pay ${yuan(2000)} cash:`);
-  const printed = new Promise<void>((r) => counter.once('receiptPrinted', () => r()));
-  counter.payCash(2000);
+  const printed = new Promise<void>((r) => events.once('receipt.printed', () => r()));
+  pos.sale.payCash(2000);
   await printed;
   await sleep(300);
   await gpioTwin.closeDrawer();
@@ -85,21 +86,21 @@ async function main(): Promise<void> {
   nfcTwin.leaveField();
   say('Settlement runs in the background:');
   for (let waited = 0; waited < 15_000; waited += 100) {
-    const backlog = runtime.drainer!.status().counters!;
+    const backlog = pos.settlement!.status().counters!;
     if (backlog.unsettledCount === 0 && backlog.pendingUpload === 0) break;
     await sleep(100);
   }
-  const c = runtime.drainer!.status().counters!;
+  const c = pos.settlement!.status().counters!;
   say(`  backlog now: ${c.unsettledCount} unsettled, ${c.pendingUpload} waiting for upload, ${c.deadLetters} dead letters`);
   say();
   say('Check the journal yourself (posd keeps running; in another shell):');
   say(`  npx posctl journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
-  say(`  curl -s ${acquirer.url}${settlementPath('checkpoint', { terminal: journal.terminalId })} > /tmp/anchor.json`);
-  say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${toHex(journal.genesisPublicKey)} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
+  say(`  curl -s ${acquirer.url}${settlementPath('checkpoint', { terminal: pos.id })} > /tmp/anchor.json`);
+  say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${pos.publicKey} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
   say();
 
   const stop = async (): Promise<void> => {
-    await runtime.stop();
+    await pos.stop();
     await terminal.close();
     process.exit(0);
   };
@@ -123,9 +124,9 @@ async function main(): Promise<void> {
       if (product) return void (await scannerTwin.scan(product.gtin));
       switch (k) {
         case 'c': {
-          if (counter.current.isEmpty) return say('  nothing to pay for: scan something first');
-          const total = counter.current.total;
-          counter.payCash(Math.ceil(total / 1000) * 1000);
+          const sale = pos.sale.current();
+          if (sale.isEmpty) return say('  nothing to pay for: scan something first');
+          pos.sale.payCash(Math.ceil(sale.total / 1000) * 1000);
           return;
         }
         case 'w':
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
           await acquirer.setFault(offline ? { mode: 'refuse' } : undefined);
           return say(`  acquirer ${offline ? 'unreachable: payments keep working, settlement waits' : 'reachable again'}`);
         case 's':
-          return say(`  ${JSON.stringify(runtime.status())}`);
+          return say(`  ${JSON.stringify(pos.status())}`);
         default:
           return;
       }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { CliError } from '../cli/exit.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
+import type { TerminalRecords } from '../app/inspect.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -21,6 +22,17 @@ async function run(action: () => Promise<number> | number): Promise<void> {
   }
 }
 
+/** Opens the terminal's records read-only (through the app, as every face does), runs, closes. */
+async function withRecords(dataDir: string, action: (records: TerminalRecords) => Promise<number> | number): Promise<number> {
+  const { inspect } = await import('../app/inspect.js');
+  const records = inspect(dataDir);
+  try {
+    return await action(records);
+  } finally {
+    records.close();
+  }
+}
+
 const program = new Command('posctl').description('posd service console: journal, settlement, status').showHelpAfterError();
 
 const journal = program.command('journal').description('export, verify and prove the signed journal');
@@ -29,7 +41,10 @@ journal
   .description('write the journal as JSON Lines (header, then one canonical record per line)')
   .requiredOption('--data-dir <dir>', 'posd data directory')
   .requiredOption('--out <file>', 'export file')
-  .action((o: { dataDir: string; out: string }) => run(async () => (await import('../cli/journal-commands.js')).exportCommand(o, out)));
+  .action((o: { dataDir: string; out: string }) => run(async () => {
+    const { exportCommand } = await import('../cli/journal-commands.js');
+    return withRecords(o.dataDir, (records) => exportCommand(records, o, out));
+  }));
 journal
   .command('verify <file>')
   .description('check every signature, the chain, seq continuity, grand totals and checkpoints; exit 1 at the first bad record')
@@ -48,7 +63,10 @@ journal
   .option('--from <n>', 'consistency: the older checkpoint (seq)')
   .option('--to <n>', 'consistency: the newer checkpoint (seq)')
   .action((o: { dataDir: string; seq?: string; checkpoint?: string; from?: string; to?: string }) =>
-    run(async () => (await import('../cli/proof-commands.js')).proveCommand(o, out)),
+    run(async () => {
+      const { proveCommand } = await import('../cli/proof-commands.js');
+      return withRecords(o.dataDir, (records) => proveCommand(records.journal, o, out));
+    }),
   );
 journal
   .command('check-proof <file>')
@@ -63,7 +81,10 @@ program
   .requiredOption('--data-dir <dir>', 'posd data directory')
   .option('--json', 'one JSON object')
   .option('--dead', 'list the dead letters with their reasons')
-  .action((o: { dataDir: string; json?: boolean; dead?: boolean }) => run(async () => (await import('../cli/status-commands.js')).statusCommand(o, out)));
+  .action((o: { dataDir: string; json?: boolean; dead?: boolean }) => run(async () => {
+    const { statusCommand } = await import('../cli/status-commands.js');
+    return withRecords(o.dataDir, (records) => statusCommand(records, o, out));
+  }));
 
 program
   .command('settle')
@@ -73,7 +94,20 @@ program
   .requiredOption('--acquirer-key <hex>', "acquirer's public key")
   .option('--attempts <n>', 'give up after this many failures in a row', '5')
   .action((o: { dataDir: string; acquirer: string; acquirerKey: string; attempts?: string }) =>
-    run(async () => (await import('../cli/status-commands.js')).settleCommand(o, out, err)),
+    run(async () => {
+      const [{ settleCommand }, { assemble }, { parseHexKey }] = await Promise.all([import('../cli/status-commands.js'), import('../app/index.js'), import('../cli/exit.js')]);
+      parseHexKey(o.acquirerKey, '--acquirer-key');
+      if (!/^https?:\/\/[^/\s]+/.test(o.acquirer)) throw new CliError(`--acquirer must be the acquirer's http(s) URL, such as http://127.0.0.1:8080 (got ${JSON.stringify(o.acquirer)})`);
+      const terminal = await assemble(
+        { dataDir: o.dataDir, merchant: { name: 'posctl' }, acquirer: { url: o.acquirer, publicKey: o.acquirerKey }, devices: {} },
+        { settleInBackground: false, products: [] },
+      );
+      try {
+        return await settleCommand(terminal.settlement!, o, out, err);
+      } finally {
+        await terminal.stop();
+      }
+    }),
   );
 
 await program.parseAsync(process.argv);

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../terminal/config/config.js';
-import { PosdRuntime } from '../terminal/runtime/runtime.js';
+import { assemble, ConfigError, loadConfig } from '../app/index.js';
 
 const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')
@@ -18,8 +17,8 @@ const log = pino({ name: 'posd', level: options.logLevel });
 
 try {
   const config = loadConfig(options.config);
-  const runtime = await PosdRuntime.start({ config, log });
-  log.info(runtime.status(), 'posd running');
+  const terminal = await assemble(config, { log });
+  log.info(terminal.status(), 'posd running');
   // A terminal with nothing configured yet still runs until stopped.
   const keepAlive = setInterval(() => undefined, 3_600_000);
   let stopping = false;
@@ -28,7 +27,7 @@ try {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(keepAlive);
-    await runtime.stop();
+    await terminal.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,28 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure } from '../protocol/chain-verifier.js';
 import type { CloseAck } from '../protocol/settlement.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
-import { exportJournal } from '../terminal/ledger/export.js';
-import { Journal } from '../terminal/ledger/journal.js';
+import type { TerminalRecords } from '../app/inspect.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 
 type Out = (line: string) => void;
 
-export function openReadOnly(dataDir: string): Journal {
-  if (!existsSync(join(dataDir, 'journal.db'))) throw new CliError(`no journal in ${dataDir}`);
-  return Journal.open(dataDir, { readOnly: true });
-}
-
-export function exportCommand(options: { dataDir: string; out: string }, out: Out): number {
-  const journal = openReadOnly(options.dataDir);
-  try {
-    const { records } = exportJournal(journal, options.out);
-    out(`exported ${records} records of terminal ${journal.terminalId} to ${options.out} (head ${journal.headSeq}, ${journal.headHash})`);
-  } finally {
-    journal.close();
-  }
+export function exportCommand(records: TerminalRecords, options: { out: string }, out: Out): number {
+  const { count } = records.exportTo(options.out);
+  out(`exported ${count} records of terminal ${records.id} to ${options.out} (head ${records.headSeq}, ${records.headHash})`);
   return EXIT.ok;
 }
 

@@ -5,7 +5,6 @@ import type { SignedRecord } from '../protocol/record.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CountersignedCheckpoint } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
-import { openReadOnly } from './journal-commands.js';
 
 type Out = (line: string) => void;
 
@@ -37,18 +36,13 @@ export interface ConsistencyProofDocument {
   path: string[];
 }
 
-export function proveCommand(options: { dataDir: string; seq?: string; checkpoint?: string; from?: string; to?: string }, out: Out): number {
+export function proveCommand(journal: Journal, options: { seq?: string; checkpoint?: string; from?: string; to?: string }, out: Out): number {
   const consistency = options.from !== undefined || options.to !== undefined;
   if (consistency && (options.seq !== undefined || options.checkpoint !== undefined)) throw new CliError('give either --seq (inclusion) or --from and --to (consistency), not both');
   if (consistency && (options.from === undefined || options.to === undefined)) throw new CliError('a consistency proof needs both --from and --to (checkpoint seqs)');
   if (!consistency && options.seq === undefined) throw new CliError('give --seq N (an inclusion proof) or --from N --to M (a consistency proof)');
-  const journal = openReadOnly(options.dataDir);
-  try {
-    const document = consistency ? proveConsistency(journal, parseSeq(options.from!, '--from'), parseSeq(options.to!, '--to')) : proveInclusion(journal, parseSeq(options.seq!, '--seq'), options.checkpoint);
-    out(JSON.stringify(document, null, 2));
-  } finally {
-    journal.close();
-  }
+  const document = consistency ? proveConsistency(journal, parseSeq(options.from!, '--from'), parseSeq(options.to!, '--to')) : proveInclusion(journal, parseSeq(options.seq!, '--seq'), options.checkpoint);
+  out(JSON.stringify(document, null, 2));
   return EXIT.ok;
 }
 

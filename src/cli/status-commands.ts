@@ -1,11 +1,9 @@
+import type { TerminalRecords } from '../app/inspect.js';
+import type { SettlementService } from '../app/terminal.js';
 import { formatMoney } from '../protocol/assets.js';
-import { AcquirerClient } from '../settlement/acquirer-client.js';
-import { SettlementDrainer } from '../settlement/drainer.js';
-import { SettlementError } from '../settlement/errors.js';
-import { Outbox, type SettlementCounters } from '../settlement/outbox.js';
-import { Journal } from '../terminal/ledger/journal.js';
-import { CliError, EXIT, parseHexKey } from './exit.js';
-import { openReadOnly } from './journal-commands.js';
+import type { SettlementCounters } from '../settlement/outbox.js';
+import { CodedError } from '../errors/coded-error.js';
+import { EXIT } from './exit.js';
 
 type Out = (line: string) => void;
 
@@ -18,46 +16,32 @@ export function describeCounters(c: SettlementCounters | null, out: Out): void {
   if (c.deadLetters > 0) out(`  DEAD LETTERS: ${c.deadLetters} records the acquirer refused (posctl status --dead)`);
 }
 
-export function statusCommand(options: { dataDir: string; json?: boolean; dead?: boolean }, out: Out): number {
-  const journal = openReadOnly(options.dataDir);
-  try {
-    const outbox = journal.settlement ? new Outbox(journal) : undefined;
-    const counters = outbox?.counters();
-    if (options.json) {
-      out(JSON.stringify({ terminal: journal.terminalId, headSeq: journal.headSeq, headHash: journal.headHash, totals: journal.totals, sync: counters ?? null }));
-      return EXIT.ok;
-    }
-    out(`terminal ${journal.terminalId}: ${journal.headSeq + 1} records, head ${journal.headHash}`);
-    for (const [asset, t] of Object.entries(journal.totals)) out(`  grand total ${asset}: ${t.n} records, in ${formatMoney(t.in, asset)}, out ${formatMoney(t.out, asset)}`);
-    if (counters && outbox?.book.attempted) describeCounters(counters, out);
-    else out('  settlement: never attempted');
-    if (options.dead && outbox) for (const d of outbox.deadLetters()) out(`  dead ${d.seq}: ${d.reason}`);
-  } finally {
-    journal.close();
+export function statusCommand(records: TerminalRecords, options: { json?: boolean; dead?: boolean }, out: Out): number {
+  const counters = records.settlement?.counters() ?? null;
+  if (options.json) {
+    out(JSON.stringify({ terminal: records.id, headSeq: records.headSeq, headHash: records.headHash, totals: records.totals, sync: counters }));
+    return EXIT.ok;
   }
+  out(`terminal ${records.id}: ${records.headSeq + 1} records, head ${records.headHash}`);
+  for (const [asset, t] of Object.entries(records.totals)) out(`  grand total ${asset}: ${t.n} records, in ${formatMoney(t.in, asset)}, out ${formatMoney(t.out, asset)}`);
+  if (records.settlement) describeCounters(counters, out);
+  if (!records.settlement?.attempted) out('  settlement: never attempted');
+  if (options.dead && records.settlement) for (const d of records.settlement.deadLetters()) out(`  dead ${d.seq}: ${d.reason}`);
   return EXIT.ok;
 }
 
-export async function settleCommand(options: { dataDir: string; acquirer: string; acquirerKey: string; attempts?: string }, out: Out, err: Out): Promise<number> {
-  const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');
-  if (!acquirerPublicKey) throw new CliError('--acquirer-key is required');
-  const journal = Journal.open(options.dataDir);
-  const client = new AcquirerClient(options.acquirer);
-  const drainer = new SettlementDrainer({ journal, client, acquirerPublicKey });
+export async function settleCommand(settlement: SettlementService, options: { attempts?: string }, out: Out, err: Out): Promise<number> {
   try {
-    const report = await drainer.drain(Number(options.attempts ?? 5));
+    const report = await settlement.settleNow(Number(options.attempts ?? 5));
     out(`settled through seq ${report.settledThrough}: ${report.uploadBatches} upload batches, ${report.recordsAccepted} records accepted, ${report.recordsRejected} refused, ${report.closes} closes`);
-    describeCounters(drainer.status().counters, out);
+    describeCounters(settlement.status().counters, out);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof SettlementError) {
+    if (e instanceof CodedError) {
       err(`settlement stopped (${e.code}): ${e.message}`);
-      describeCounters(drainer.status().counters, err);
+      describeCounters(settlement.status().counters, err);
       return EXIT.failed;
     }
     throw e;
-  } finally {
-    client.close();
-    journal.close();
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import type { ServeAddresses } from '../../hw-sim/serve/serve.js';
+import { demoCatalogCsv } from '../../hw-sim/demo/shelf.js';
 import { tempDir } from '../support/tmp.js';
 
 const BIN = (path: string): string => join(process.cwd(), 'dist', path);
@@ -30,10 +31,12 @@ describe('posd against hw-sim over pseudo-terminals', () => {
       const at = JSON.parse((await lines(sim).next()).value as string) as ServeAddresses;
       const dir = tempDir();
       const config = join(dir, 'posd.json');
+      writeFileSync(join(dir, 'catalog.csv'), demoCatalogCsv());
       writeFileSync(
         config,
         JSON.stringify({
           dataDir: join(dir, 'data'),
+          catalog: 'catalog.csv',
           merchant: { name: 'Test shop' },
           acquirer: { url: at.acquirer, publicKey: at.acquirerKey },
           devices: { scanner: { uri: `serial:${at.scanner}?baud=9600` }, nfc: { uri: `serial:${at.nfc}?baud=115200` } },

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderReceiptBytes } from '../../src/drivers/escpos/layout.js';
 import { GENERIC_58_ZH } from '../../src/drivers/escpos/profiles.js';
-import { receiptDocument } from '../../src/terminal/runtime/escpos-receipts.js';
+import { receiptDocument } from '../../src/app/adapters/escpos-receipts.js';
 import { decodeQrFromPng } from './printer/qr-decode.js';
 import { tempDir } from '../support/tmp.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Catalog, DEMO_PRODUCTS } from '../../src/terminal/counter/catalog.js';
+import { Catalog } from '../../src/terminal/catalog/catalog.js';
+import { DEMO_PRODUCTS } from '../../hw-sim/demo/shelf.js';
 import { Counter, CounterError } from '../../src/terminal/counter/counter.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { BeepName, Indicators, ReceiptContent, ReceiptOutput } from '../../src/terminal/ports.js';

@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 import { describeStatusWord } from './status-words.js';
 
 export type ApduErrorCode =
@@ -12,19 +13,15 @@ export type ApduErrorCode =
   /** BER-TLV data is malformed. */
   | 'bad_tlv';
 
-export class ApduError extends Error {
+export class ApduError extends CodedError<ApduErrorCode> {
   override readonly name = 'ApduError';
   /** For code 'status': SW1 << 8 | SW2. */
   readonly sw: number | undefined;
 
   constructor(code: 'status', message: string, sw: number);
   constructor(code: Exclude<ApduErrorCode, 'status'>, message: string);
-  constructor(
-    readonly code: ApduErrorCode,
-    message: string,
-    sw?: number,
-  ) {
-    super(message);
+  constructor(code: ApduErrorCode, message: string, sw?: number) {
+    super(code, message);
     this.sw = sw;
   }
 

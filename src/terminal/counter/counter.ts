@@ -1,10 +1,11 @@
+import { CodedError } from '../../errors/coded-error.js';
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { classifyScan, defaultCodeTables, type CodeTables, type ScanClass } from '../scan-classification/index.js';
 import type { Journal } from '../ledger/journal.js';
 import type { Indicators, ReceiptOutput, ScanInput } from '../ports.js';
 import { cashReceipt, type MerchantInfo } from '../receipts/cash-receipt.js';
-import type { Catalog } from './catalog.js';
+import type { Product } from '../catalog/catalog.js';
 import { Sale, SaleError, type SaleLine } from './sale.js';
 
 export interface Approval {
@@ -25,19 +26,14 @@ export interface CounterEvents {
   receiptFailed: [seq: number, error: Error];
 }
 
-export class CounterError extends Error {
+export class CounterError extends CodedError<'empty_sale' | 'insufficient_cash' | 'bad_amount'> {
   override readonly name = 'CounterError';
-  constructor(
-    readonly code: 'empty_sale' | 'insufficient_cash' | 'bad_amount',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface CounterOptions {
   journal: Journal;
-  catalog: Catalog;
+  /** Where scanned products are looked up (the catalogue in force, which may be reloaded). */
+  catalog: { find(gtin: string): Product | undefined };
   merchant: MerchantInfo;
   printer?: ReceiptOutput;
   indicators?: Indicators;

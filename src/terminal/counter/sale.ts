@@ -1,18 +1,13 @@
-import type { Product } from './catalog.js';
+import { CodedError } from '../../errors/coded-error.js';
+import type { Product } from '../catalog/catalog.js';
 
 export interface SaleLine {
   product: Product;
   quantity: number;
 }
 
-export class SaleError extends Error {
+export class SaleError extends CodedError<'empty' | 'mixed_assets' | 'too_large'> {
   override readonly name = 'SaleError';
-  constructor(
-    readonly code: 'empty' | 'mixed_assets' | 'too_large',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The basket being rung up. Scanning the same product again adds one to its line. */

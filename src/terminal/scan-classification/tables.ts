@@ -1,3 +1,4 @@
+import { CodedError } from '../../errors/coded-error.js';
 /**
  * The data classification runs on. In production it comes from the signed terminal profile,
  * because the schemes change their prefixes; the defaults below are FIELD-NOTES' table.
@@ -32,14 +33,8 @@ export const defaultCodeTables: CodeTables = deepFreeze({
 
 export type CodeTableErrorCode = 'bad_table' | 'ambiguous_rules';
 
-export class CodeTableError extends Error {
+export class CodeTableError extends CodedError<CodeTableErrorCode> {
   override readonly name = 'CodeTableError';
-  constructor(
-    readonly code: CodeTableErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -1,7 +1,9 @@
 /** A product the counter sells: looked up by its GTIN (EAN-13, EAN-8 or UPC-A as scanned). */
 export interface Product {
   gtin: string;
+  /** The name as shown and printed: Chinese and English together when both are known. */
   name: string;
+  names: { zh?: string; en?: string };
   /** Price in minor units of `asset`. */
   price: number;
   asset: string;
@@ -24,13 +26,14 @@ export class Catalog {
   get size(): number {
     return this.byGtin.size;
   }
+
+  products(): Product[] {
+    return [...this.byGtin.values()];
+  }
 }
 
-/** A small shop's shelf, for the demo and tests: bilingual names, CNY prices in fen. */
-export const DEMO_PRODUCTS: readonly Product[] = [
-  { gtin: '6901234567892', name: '矿泉水 Mineral water 550ml', price: 200, asset: 'CNY' },
-  { gtin: '6923450657713', name: '绿茶 Green tea 500ml', price: 350, asset: 'CNY' },
-  { gtin: '6954767410173', name: '方便面 Instant noodles', price: 450, asset: 'CNY' },
-  { gtin: '6902083881405', name: '牛奶 Milk 250ml', price: 300, asset: 'CNY' },
-  { gtin: '4006381333931', name: 'Pencil HB', price: 150, asset: 'CNY' },
-];
+/** A product from its parts: the display name joins the Chinese and English names. */
+export function product(gtin: string, names: { zh?: string; en?: string }, price: number, asset = 'CNY'): Product {
+  const name = [names.zh, names.en].filter((n): n is string => n !== undefined && n.length > 0).join(' ') || gtin;
+  return { gtin, name, names, price, asset };
+}

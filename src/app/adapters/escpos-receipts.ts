@@ -1,6 +1,6 @@
 import type { Receipt, ReceiptBlock } from '../../drivers/escpos/receipt.js';
 import type { EscPosPrinter as PrinterDevice } from '../../drivers/printer/index.js';
-import type { ReceiptContent, ReceiptOutput } from '../ports.js';
+import type { ReceiptContent, ReceiptOutput } from '../../terminal/ports.js';
 
 /** Lays a printer-independent receipt out in the ESC/POS driver's document model. */
 export function receiptDocument(content: ReceiptContent): Receipt {

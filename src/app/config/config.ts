@@ -1,3 +1,5 @@
+import type { DevicesConfig } from '../../drivers/registry.js';
+import { CodedError } from '../../errors/coded-error.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -7,19 +9,19 @@ import { dirname, resolve } from 'node:path';
  */
 export interface PosdConfig {
   dataDir: string;
+  /** The product catalogue file (CSV or JSON, docs/catalogue.md); by default catalog.csv or catalog.json in the data directory. */
+  catalog?: string;
   merchant: { name: string; city?: string };
   acquirer?: { url: string; publicKey: string };
-  devices: {
-    printer?: { uri: string; profile?: string };
-    scanner?: { uri: string };
-    nfc?: { uri: string };
-    /** Passed to the GPIO driver as is: { uri, pins, timing } (docs/devices/gpio.md). */
-    gpio?: { uri: string; [setting: string]: unknown };
-  };
+  /** Each device kind's settings, as the device registry takes them (docs/hardware.md). */
+  devices: { -readonly [K in keyof DevicesConfig]: DevicesConfig[K] };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'bad_config'> {
   override readonly name = 'ConfigError';
+  constructor(message: string) {
+    super('bad_config', message);
+  }
 }
 
 type Obj = Record<string, unknown>;
@@ -48,13 +50,14 @@ function device(value: unknown, path: string, extra: readonly string[] = []): Ob
 /** Checks a parsed configuration; relative paths are taken from `baseDir`. */
 export function parseConfig(value: unknown, baseDir: string): PosdConfig {
   const c = obj(value, 'config');
-  only(c, 'config', ['dataDir', 'merchant', 'acquirer', 'devices']);
+  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices']);
   const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
   only(merchant, 'merchant', ['name', 'city']);
   const devices = obj(c.devices ?? {}, 'devices');
   only(devices, 'devices', ['printer', 'scanner', 'nfc', 'gpio']);
   const config: PosdConfig = {
     dataDir: resolve(baseDir, str(c.dataDir, 'dataDir')),
+    ...(c.catalog !== undefined ? { catalog: resolve(baseDir, str(c.catalog, 'catalog')) } : {}),
     merchant: { name: str(merchant.name, 'merchant.name'), ...(merchant.city !== undefined ? { city: str(merchant.city, 'merchant.city') } : {}) },
     devices: {},
   };
@@ -70,10 +73,15 @@ export function parseConfig(value: unknown, baseDir: string): PosdConfig {
     const p = device(devices.printer, 'devices.printer', ['profile']);
     config.devices.printer = { uri: p.uri, ...(p.profile !== undefined ? { profile: str(p.profile, 'devices.printer.profile') } : {}) };
   }
-  if (devices.scanner !== undefined) config.devices.scanner = { uri: device(devices.scanner, 'devices.scanner').uri };
+  if (devices.scanner !== undefined) {
+    const d = device(devices.scanner, 'devices.scanner', ['mode']);
+    const mode = d.mode === undefined ? undefined : str(d.mode, 'devices.scanner.mode', /^(wedge|pos|serial)$/, 'wedge, pos or serial');
+    config.devices.scanner = { uri: d.uri, ...(mode ? { mode: mode as 'wedge' | 'pos' | 'serial' } : {}) };
+  }
   if (devices.nfc !== undefined) config.devices.nfc = { uri: device(devices.nfc, 'devices.nfc').uri };
   if (devices.gpio !== undefined) {
-    config.devices.gpio = device(devices.gpio, 'devices.gpio', ['pins', 'timing']);
+    const d = device(devices.gpio, 'devices.gpio', ['pins', 'timing']);
+    config.devices.gpio = { uri: d.uri, pins: d.pins, ...(d.timing !== undefined ? { timing: d.timing } : {}) };
   }
   return config;
 }

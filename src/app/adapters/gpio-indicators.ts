@@ -1,5 +1,5 @@
 import type { CounterGpio } from '../../drivers/gpio/index.js';
-import type { BeepName, Indicators } from '../ports.js';
+import type { BeepName, Indicators } from '../../terminal/ports.js';
 
 /** The terminal's indicators on the GPIO driver: buzzer patterns, status lights, drawer relay. */
 export function gpioIndicators(gpio: CounterGpio): Indicators {

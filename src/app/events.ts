@@ -1,0 +1,35 @@
+import { EventEmitter } from 'node:events';
+import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
+import type { CloseAck } from '../protocol/settlement.js';
+import type { SettlementStatus } from '../settlement/drainer.js';
+import type { Approval } from '../terminal/counter/counter.js';
+import type { SaleLine } from '../terminal/counter/sale.js';
+
+/**
+ * The terminal's one event stream: everything the faces (log, local API, counter UI, console,
+ * demo) hear of. Names are `area.event`; payloads are plain data.
+ */
+export interface TerminalEvents {
+  'sale.item': [{ line: SaleLine; total: number }];
+  /** A scan or entry the counter could not use, and why (a payment code is never repeated). */
+  'sale.refused': [{ reason: string }];
+  /** The payment's record is durable: the sale is done whatever happens to the receipt. */
+  'payment.approved': [Approval];
+  'receipt.printed': [{ seq: number }];
+  'receipt.failed': [{ seq: number; message: string }];
+  'device.health': [{ kind: DeviceKind; health: DeviceHealth }];
+  'drawer.state': [{ state: 'open' | 'closed' }];
+  'drawer.left_open': [{ openForMs: number }];
+  'key.cancel': [];
+  'nfc.card': [{ tapId: number; isoDep: boolean }];
+  'nfc.removed': [{ tapId: number; reason: string }];
+  'settlement.status': [SettlementStatus];
+  'settlement.settled': [{ through: number; checkpoint: CloseAck['checkpoint'] }];
+  'settlement.dead_letter': [{ seq: number; code: string; message: string }];
+  'settlement.failed': [{ code: string; message: string; retryable: boolean }];
+  'catalog.loaded': [{ file: string | null; products: number }];
+  /** A catalogue file that could not be used; the terminal keeps selling from the one it had. */
+  'catalog.refused': [{ file: string; message: string }];
+}
+
+export class TerminalEventStream extends EventEmitter<TerminalEvents> {}
