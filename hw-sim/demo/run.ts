@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   events.on('sale.item', ({ line, total }) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));
   events.on('sale.refused', ({ reason }) => say(`  refused  ${reason}`));
-  events.on('payment.approved', (a) => say(`  APPROVED payment is record ${a.seq} (hash ${a.hash.slice(0, 16)}…), change ${yuan(a.change)}`));
+  events.on('payment.updated', (p) => p.state === 'succeeded' && say(`  APPROVED payment is record ${p.seq}, change ${yuan(Number(p.facts.change ?? 0))}`));
   let printedUpTo = 0;
   events.on('receipt.printed', ({ seq }) => {
     const text = printerTwin.text();

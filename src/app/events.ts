@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { CloseAck } from '../protocol/settlement.js';
 import type { SettlementStatus } from '../settlement/drainer.js';
-import type { Approval } from '../terminal/counter/counter.js';
+import type { Payment } from '../payments/payment.js';
 import type { SaleLine } from '../terminal/counter/sale.js';
 
 /**
@@ -13,8 +13,8 @@ export interface TerminalEvents {
   'sale.item': [{ line: SaleLine; total: number }];
   /** A scan or entry the counter could not use, and why (a payment code is never repeated). */
   'sale.refused': [{ reason: string }];
-  /** The payment's record is durable: the sale is done whatever happens to the receipt. */
-  'payment.approved': [Approval];
+  /** Every change of a payment; `succeeded` only once its record is durable. */
+  'payment.updated': [Payment];
   'receipt.printed': [{ seq: number }];
   'receipt.failed': [{ seq: number; message: string }];
   'device.health': [{ kind: DeviceKind; health: DeviceHealth }];

@@ -4,9 +4,14 @@ import type { DeviceTypes } from '../drivers/registry.js';
 import type { Totals } from '../protocol/record.js';
 import type { DrainReport, SettlementDrainer, SettlementStatus } from '../settlement/drainer.js';
 import type { Catalog } from '../terminal/catalog/catalog.js';
-import type { Approval, Counter } from '../terminal/counter/counter.js';
+import type { AfterPayment } from '../payments/after-payment.js';
+import type { CashApproval, Checkout } from '../payments/checkout.js';
+import type { PaymentEngine } from '../payments/engine.js';
+import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.js';
+import type { PaymentRequest } from '../payments/request.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
+import { PaymentError } from '../payments/errors.js';
 import { closeDay, type DayClose } from '../terminal/reports/day-close.js';
 import type { ScanClass } from '../terminal/scan-classification/index.js';
 import type { DeviceSet } from './device-set.js';
@@ -27,9 +32,36 @@ export interface SaleService {
   /** Classifies scanned text and rings up a product (what the scanner does). */
   scan(text: string, symbology?: string): ScanClass;
   current(): Sale;
-  /** Cash tendered for the current sale; resolves once the payment is durable. */
-  payCash(tendered: number): Approval;
+  /** Cash tendered for the current sale; returns once the payment is durable. */
+  payCash(tendered: number): CashApproval;
+  /** Starts paying the basket, by a chosen method or by whatever the customer presents. */
+  pay(options?: { method?: PaymentMethod; offline?: OfflinePolicy; tendered?: number }): Payment;
+  /** Empties the basket (not while it is being paid). */
+  clear(): void;
   catalog(): Catalog;
+}
+
+/** Payments by id or idempotency key; one at a time. */
+export interface PaymentService {
+  create(request: PaymentRequest): Payment;
+  get(id: string): Payment | undefined;
+  byKey(idempotencyKey: string): Payment | undefined;
+  last(): Payment | undefined;
+  current(): Payment | undefined;
+  recent(limit?: number): Payment[];
+  cancel(id: string): Payment;
+  /** Cash handed over for a waiting payment. */
+  payCash(id: string, tendered: number): Payment;
+  /** Prints a succeeded payment's receipt again. */
+  reprint(id: string): Promise<void>;
+  methods(): PaymentMethod[];
+}
+
+/** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
+export interface SaleParts {
+  engine: PaymentEngine;
+  checkout: Checkout;
+  after: AfterPayment;
 }
 
 export interface SettlementService {
@@ -50,24 +82,49 @@ export interface ReportService {
  */
 export class PosTerminal {
   readonly sale: SaleService;
+  readonly payments: PaymentService;
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
 
   constructor(
     readonly events: TerminalEventStream,
     private readonly journal: Journal,
-    counter: Counter,
+    parts: SaleParts,
     private readonly catalogOf: () => Catalog,
     private readonly deviceSet: DeviceSet,
     private readonly drainer: SettlementDrainer | undefined,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
   ) {
+    const { engine, checkout, after } = parts;
     this.sale = {
-      scan: (text, symbology) => counter.scanned(text, symbology),
-      current: () => counter.current,
-      payCash: (tendered) => counter.payCash(tendered),
+      scan: (text, symbology) => checkout.scanned(text, symbology),
+      current: () => checkout.current,
+      payCash: (tendered) => checkout.payCash(tendered),
+      pay: (options) => checkout.pay(options),
+      clear: () => checkout.clear(),
       catalog: () => this.catalogOf(),
+    };
+    this.payments = {
+      create: (request) => engine.create(request),
+      get: (id) => engine.get(id),
+      byKey: (key) => engine.byKey(key),
+      last: () => engine.last(),
+      current: () => engine.current(),
+      recent: (limit) => engine.recent(limit),
+      cancel: (id) => engine.cancel(id),
+      payCash: (id, tendered) => {
+        const current = engine.current();
+        if (!current || current.id !== id) throw new PaymentError('not_waiting', `payment ${id} is not waiting for the customer`);
+        return engine.present({ kind: 'cash', tendered });
+      },
+      reprint: async (id) => {
+        const payment = engine.get(id);
+        if (!payment) throw new PaymentError('payment_not_found', `no payment ${id}`);
+        if (payment.state !== 'succeeded') throw new PaymentError('not_waiting', `payment ${id} is ${payment.state}: there is no receipt`);
+        await after.print(payment);
+      },
+      methods: () => engine.methods(),
     };
     this.settlement = drainer
       ? {

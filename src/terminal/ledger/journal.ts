@@ -25,6 +25,8 @@ import { JournalError } from './errors.js';
 import { checkReturn } from './return-rules.js';
 import { checkedRecord, derivedColumnsOf, type DerivedColumns, type StoredRow } from './derived-columns.js';
 import { configureDurable, migrate } from './journal-schema.js';
+import { PaymentBook } from './payment-book.js';
+import { hasPaymentTables, migratePayments } from './payment-schema.js';
 import { SettlementBook } from './settlement-book.js';
 import { hasSettlementTables, migrateSettlement } from './settlement-schema.js';
 
@@ -83,6 +85,8 @@ export class Journal {
   private readonly db: Database.Database;
   /** Settlement state kept beside the journal; null when opened read-only before any settlement. */
   readonly settlement: SettlementBook | null;
+  /** Payment state kept beside the journal; null when opened read-only before any payment. */
+  readonly payments: PaymentBook | null;
   readonly terminalId: string;
   readonly genesisPublicKey: Uint8Array;
   private head: Head | undefined;
@@ -104,6 +108,7 @@ export class Journal {
   ) {
     this.db = db;
     this.settlement = options.readOnly && !hasSettlementTables(db) ? null : new SettlementBook(db);
+    this.payments = options.readOnly && !hasPaymentTables(db) ? null : new PaymentBook(db);
     this.clock = options.clock ?? systemClock();
     this.assetCodes = new Set((options.assets ?? DEFAULT_ASSETS).map((a) => a.code));
     this.stmt = this.prepare();
@@ -144,6 +149,7 @@ export class Journal {
         configureDurable(db);
         migrate(db);
         migrateSettlement(db);
+        migratePayments(db);
         if (options.maxPageCount) db.pragma(`max_page_count = ${options.maxPageCount}`);
       }
       return new Journal(db, dataDir, options);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/terminal/catalog/catalog.js';
 import { DEMO_PRODUCTS } from '../../hw-sim/demo/shelf.js';
-import { Counter, CounterError } from '../../src/terminal/counter/counter.js';
+import { AfterPayment } from '../../src/payments/after-payment.js';
+import { CashTender } from '../../src/payments/cash/cash-tender.js';
+import { Checkout, CounterError } from '../../src/payments/checkout.js';
+import { PaymentEngine } from '../../src/payments/engine.js';
+import { defaultPaymentPolicy } from '../../src/payments/policy.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { BeepName, Indicators, ReceiptContent, ReceiptOutput } from '../../src/terminal/ports.js';
 import type { SignedRecord } from '../../src/protocol/record.js';
@@ -33,13 +37,17 @@ function setup() {
   const journal = Journal.open(tempDir());
   const indicators = new FakeIndicators();
   const printer = new RecordingPrinter();
-  const counter = new Counter({ journal, catalog: new Catalog(DEMO_PRODUCTS), merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' }, printer, indicators });
-  return { journal, indicators, printer, counter };
+  const policy = defaultPaymentPolicy();
+  const engine = new PaymentEngine({ terminalId: journal.terminalId, journal, book: journal.payments!, tenders: [new CashTender()], policy: () => policy, settlement: () => ({ settledThrough: -1, lastSettledAt: Date.now() }) });
+  const catalog = new Catalog(DEMO_PRODUCTS);
+  const counter = new Checkout({ engine, catalog, codeTables: () => policy.codeTable, indicators });
+  const after = new AfterPayment({ engine, journal, merchant: () => ({ name: '街角小店 Corner Shop', city: '杭州 Hangzhou' }), printer, indicators });
+  return { journal, indicators, printer, counter, engine, after };
 }
 
 describe('counter', () => {
   it('rings up scanned products, takes cash, and approves only with the payment on disk', async () => {
-    const { journal, indicators, printer, counter } = setup();
+    const { journal, indicators, printer, counter, engine, after } = setup();
     counter.scanned('6901234567892');
     counter.scanned('6954767410173');
     counter.scanned('6901234567892');
@@ -47,12 +55,13 @@ describe('counter', () => {
     expect(counter.current.count).toBe(3);
 
     let seenOnDisk: boolean | undefined;
-    counter.on('approved', (a) => {
+    engine.on('updated', (a) => {
+      if (a.state !== 'succeeded') return;
       const reader = Journal.open(journal.dataDir, { readOnly: true });
-      seenOnDisk = reader.get(a.seq) !== undefined;
+      seenOnDisk = reader.get(a.seq!) !== undefined;
       reader.close();
     });
-    const printed = new Promise<number>((resolve) => counter.on('receiptPrinted', resolve));
+    const printed = new Promise<number>((resolve) => after.on('receiptPrinted', resolve));
     const approval = counter.payCash(1000);
     expect(seenOnDisk).toBe(true);
     expect(approval).toMatchObject({ total: 850, change: 150, asset: 'CNY' });
@@ -65,7 +74,7 @@ describe('counter', () => {
       { text: '方便面 Instant noodles', amount: '4.50' },
     ]);
     expect(receipt.totals[0]).toEqual({ label: '合计 TOTAL CNY', amount: '8.50', emphasis: true });
-    expect(receipt.qr).toBe(`POSD1:${journal.terminalId}:${approval.seq}:${approval.hash}`);
+    expect(receipt.qr).toBe(`POSD1:${journal.terminalId}:${approval.seq}:${Buffer.from(journal.get(approval.seq)!.hash).toString('hex')}`);
     expect(indicators.beeps).toEqual(['scan', 'scan', 'scan', 'approved']);
     expect(indicators.kicks).toBe(1);
     expect(counter.current.isEmpty).toBe(true);
@@ -91,7 +100,7 @@ describe('counter', () => {
     counter.scanned('6901234567893');
     counter.scanned('9780201379624');
     counter.scanned('hello');
-    expect(reasons[0]).toMatch(/wechat payments are not taken yet/);
+    expect(reasons[0]).toMatch(/nothing to pay for: scan the products first/);
     expect(reasons.join(' ')).not.toContain('134567890123456789');
     expect(reasons[1]).toMatch(/check digit/);
     expect(reasons[2]).toMatch(/not in the catalog/);
@@ -102,10 +111,10 @@ describe('counter', () => {
   });
 
   it('keeps the sale approved when the receipt cannot be printed', async () => {
-    const { journal, printer, counter } = setup();
+    const { journal, printer, counter, after } = setup();
     printer.fail = true;
     counter.scanned('4006381333931');
-    const failed = new Promise<[number, Error]>((resolve) => counter.on('receiptFailed', (seq, err) => resolve([seq, err])));
+    const failed = new Promise<[number, Error]>((resolve) => after.on('receiptFailed', (seq, err) => resolve([seq, err])));
     const approval = counter.payCash(150);
     const [seq, err] = await failed;
     expect(seq).toBe(approval.seq);
