@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PUBLIC_KEY_PROBLEMS, publicKeyProblem } from '../crypto/ed25519.js';
 import { fromHex, toHex } from '../encoding/hex.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure } from '../protocol/chain-verifier.js';
@@ -38,6 +39,8 @@ export async function verifyCommand(
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
   const expectedPublicKey = parseHexKey(options.publicKey, '--public-key');
   const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');
+  const acquirerKeyProblem = acquirerPublicKey && publicKeyProblem(acquirerPublicKey);
+  if (acquirerKeyProblem) throw new CliError(`--acquirer-key is ${PUBLIC_KEY_PROBLEMS[acquirerKeyProblem]}: no signature verifies under it`);
   let anchor: CloseAck | undefined;
   if (options.anchor) {
     try {

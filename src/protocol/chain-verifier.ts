@@ -1,6 +1,6 @@
 import { canonicalJson } from '../encoding/canonical-json.js';
 import { fromHex, isHex, toHex } from '../encoding/hex.js';
-import { keyIdOf, verify } from '../crypto/ed25519.js';
+import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
 import { MerkleFrontier } from './merkle.js';
@@ -189,6 +189,8 @@ export class ChainVerifier {
   private startGenesis(record: SignedRecord, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
     if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record', record.seq);
     const publicKey = fromHex(record.body.publicKey, 32);
+    const problem = publicKeyProblem(publicKey);
+    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, 0);
     const keyId = keyIdOf(publicKey);
     if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key', 0);
     if (this.options.expectedPublicKey && toHex(this.options.expectedPublicKey) !== record.body.publicKey) {
@@ -201,6 +203,8 @@ export class ChainVerifier {
 
   private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
     const next = fromHex(record.body.publicKey, 32);
+    const problem = publicKeyProblem(next);
+    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, record.seq);
     const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
     if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, next)) {
       failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)', record.seq);
