@@ -8,7 +8,7 @@ import { DOMAIN } from '../../src/protocol/domains.js';
 import { merkleRoot } from '../../src/protocol/merkle.js';
 import { signAck, type CloseAck } from '../../src/protocol/settlement.js';
 import { ChainBuilder } from '../support/chain.js';
-import { fuzz } from './settings.js';
+import { codeUnitString, fuzz } from './settings.js';
 
 /** A valid journal with every record kind, and the acquirer key that countersigned it. */
 function validJournal(): { lines: string[]; acquirer: Signer } {
@@ -76,14 +76,14 @@ function expectNamedFailure(lines: readonly string[]): void {
 }
 
 /** Strings as they come off a file: any UTF-16 code units, lone surrogates included. */
-const anyText = fc.string({ unit: 'binary', maxLength: 300 });
+const anyText = codeUnitString(300);
 
 /** A JSON value of any shape: fractions, huge numbers, lone surrogates, deep nesting. */
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.double(),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map((n) => Number(n)),
-  fc.string({ unit: 'binary', maxLength: 20 }),
+  codeUnitString(20),
   fc.constant('\ud800'),
   fc.integer({ min: 1, max: 200 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown),
 );
@@ -145,7 +145,7 @@ describe('fuzz: the journal verifier never crashes and always names the line', (
 
   it('fails with a named VerifyFailure on character edits, deletions, duplications and reordering of lines', () => {
     const edit = fc.oneof(
-      fc.record({ kind: fc.constant('char' as const), line: fc.nat(VALID.length - 1), at: fc.nat(), ch: fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }) }),
+      fc.record({ kind: fc.constant('char' as const), line: fc.nat(VALID.length - 1), at: fc.nat(), ch: codeUnitString(2, 1) }),
       fc.record({ kind: fc.constant('drop' as const), line: fc.nat(VALID.length - 1) }),
       fc.record({ kind: fc.constant('dup' as const), line: fc.nat(VALID.length - 1) }),
       fc.record({ kind: fc.constant('swap' as const), line: fc.nat(VALID.length - 2) }),
