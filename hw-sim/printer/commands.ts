@@ -23,7 +23,11 @@ export type DeviceCommand =
   | { op: 'drawer'; pin: 2 | 5; t1: number; t2: number }
   | { op: 'asb'; n: number }
   | { op: 'transmit-status'; n: number }
-  | { op: 'raster'; scale: number; widthBytes: number; height: number; data: Uint8Array }
+  /**
+   * GS v 0 as declared (widthBytes x height), and the part of it the twin kept: `data` holds
+   * `dataRows` rows of `dataBytesPerRow` bytes, the left part that can reach the paper.
+   */
+  | { op: 'raster'; scale: number; widthBytes: number; height: number; data: Uint8Array; dataBytesPerRow: number; dataRows: number }
   | { op: 'barcode-height'; n: number }
   | { op: 'barcode-width'; n: number }
   | { op: 'hri-position'; n: number }

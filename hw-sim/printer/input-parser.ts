@@ -1,6 +1,8 @@
 import iconv from 'iconv-lite';
 import type { DeviceCommand } from './commands.js';
+import { ByteQueue } from './byte-queue.js';
 import { readGb18030 } from './gb18030.js';
+import { RealTimeScanner, type RealTimeHit } from './realtime-scanner.js';
 
 export interface ParsedCommand {
   command: DeviceCommand;
@@ -22,12 +24,38 @@ const CODE_TABLES: Record<number, string> = {
   19: 'cp858',
 };
 
-type Step = { command: DeviceCommand; length: number } | null;
+/**
+ * What reading one command off the buffer gave: a whole command; a real-time command the
+ * real-time stage has already acted on (`command: null`, skipped here); the header of a command
+ * whose data is consumed as it arrives (`stream`); or null, when more bytes are needed.
+ */
+type Step =
+  | { command: DeviceCommand | null; length: number; stream?: undefined }
+  | { stream: DataStream; length: number; command?: undefined; notice?: DeviceCommand }
+  | null;
+
+/** The data part of a long command, consumed as it arrives and kept only as far as needed. */
+interface DataStream {
+  remaining: number;
+  take(data: Uint8Array): void;
+  finish(): DeviceCommand;
+}
 
 const ESC = 0x1b;
 const GS = 0x1d;
 const FS = 0x1c;
 const DLE = 0x10;
+
+/**
+ * GS v 0 takes at most 2303 rows (yH <= 8, Epson's range). A taller declared image is still
+ * consumed to its declared end, so framing stays in step with the host, but only its first
+ * RASTER_MAX_ROWS rows are kept (and drawn), with an error logged.
+ */
+export const RASTER_MAX_ROWS = 2303;
+/** Raster bytes per row kept when the twin does not say its dot width (576 dots, an 80 mm head). */
+const DEFAULT_RASTER_BYTES_PER_ROW = 72;
+/** The longest command held whole before it is parsed: GS ( with its 16-bit length, 5 + 65535 bytes. */
+export const MAX_HELD_COMMAND = 5 + 0xffff;
 
 const err = (code: 'unknown_command' | 'malformed_command' | 'bad_gb18030', message: string, length: number): Step => ({
   command: { op: 'error', code, message },
@@ -36,53 +64,88 @@ const err = (code: 'unknown_command' | 'malformed_command' | 'bad_gb18030', mess
 const ok = (command: DeviceCommand, length: number): Step => ({ command, length });
 const hex = (b: number): string => b.toString(16).padStart(2, '0').toUpperCase();
 
+export interface InputParserOptions {
+  /** Raster bytes per row worth keeping: the printer's dot width / 8 (data beyond it is read and discarded). */
+  rasterBytesPerRow?: number;
+}
+
 /**
  * The printer's input stage: reads commands off the byte stream as it arrives, in any chunking.
  * It tracks what decides how later bytes are read (Chinese mode, code table), so a GB18030
  * character and a command are told apart exactly as the firmware would. Real-time commands come
- * out here, at arrival; everything else goes to the print engine's buffer.
+ * out here, at arrival, even from inside another command's data (RealTimeScanner); everything
+ * else goes to the print engine's buffer.
+ *
+ * Work and memory are bounded: each byte is looked at a constant number of times; the queue holds
+ * at most one incomplete command of at most MAX_HELD_COMMAND bytes (plus one slice of input);
+ * the data of GS v 0, ESC * and GS ( is consumed as it arrives, and of a raster image only
+ * RASTER_MAX_ROWS rows of `rasterBytesPerRow` bytes are kept.
  */
 export class InputParser {
-  private pending = new Uint8Array(0);
+  private readonly queue = new ByteQueue();
+  private readonly realTime = new RealTimeScanner();
+  private stream: { data: DataStream; offset: number; length: number } | undefined;
+  /** Stream offset of the first byte not yet parsed (the queue's first byte, or the next to arrive). */
   private streamOffset = 0;
+  private received = 0;
   private chinese: boolean;
   private codeTable = 0;
+  private readonly rasterBytesPerRow: number;
 
   /** `chineseFirmware`: FS commands are understood and the printer powers up in Chinese mode. */
-  constructor(private readonly chineseAtPowerUp: boolean) {
+  constructor(
+    private readonly chineseAtPowerUp: boolean,
+    options: InputParserOptions = {},
+  ) {
     this.chinese = chineseAtPowerUp;
+    this.rasterBytesPerRow = Math.max(1, options.rasterBytesPerRow ?? DEFAULT_RASTER_BYTES_PER_ROW);
   }
 
   get chineseMode(): boolean {
     return this.chinese;
   }
 
-  /** Bytes held back waiting for the rest of a command. */
+  /** Bytes of the unfinished command received so far (held, or consumed as data). */
   get pendingBytes(): number {
-    return this.pending.length;
+    return this.queue.length + (this.stream ? this.stream.length - this.stream.data.remaining : 0);
+  }
+
+  /** Bytes of memory the input queue holds. */
+  get queueCapacity(): number {
+    return this.queue.capacity;
+  }
+
+  /** Bytes copied into or within the input queue so far (the work linear parsing must keep small). */
+  get bytesCopied(): number {
+    return this.queue.bytesCopied;
   }
 
   push(bytes: Uint8Array): ParsedCommand[] {
-    const buf = this.pending.length === 0 ? bytes : concat(this.pending, bytes);
-    const out: ParsedCommand[] = [];
-    let at = 0;
-    while (at < buf.length) {
-      const step = this.parseOne(buf, at);
-      if (step === null) break;
-      out.push({ command: step.command, offset: this.streamOffset + at, length: step.length });
-      this.track(step.command);
-      at += step.length;
+    const realTime = this.realTime.scan(bytes, this.received);
+    this.received += bytes.length;
+    const framed: ParsedCommand[] = [];
+    let rest = bytes;
+    while (rest.length > 0) {
+      if (this.queue.length === 0) {
+        const used = this.parse(rest, framed);
+        this.queue.append(rest.subarray(used));
+        break;
+      }
+      const slice = rest.subarray(0, MAX_HELD_COMMAND);
+      rest = rest.subarray(slice.length);
+      this.queue.append(slice);
+      this.queue.consume(this.parse(this.queue.view(), framed));
     }
-    this.streamOffset += at;
-    this.pending = at === buf.length ? new Uint8Array(0) : Uint8Array.from(buf.subarray(at));
-    return out;
+    return mergeByEnd(realTime, framed);
   }
 
   /** The host went away mid-command: drop the partial command. Returns how many bytes were dropped. */
   abandonPartial(): number {
-    const dropped = this.pending.length;
-    this.streamOffset += dropped;
-    this.pending = new Uint8Array(0);
+    const dropped = this.pendingBytes;
+    this.streamOffset += this.queue.length;
+    this.queue.clear();
+    this.stream = undefined;
+    this.realTime.reset();
     return dropped;
   }
 
@@ -90,6 +153,40 @@ export class InputParser {
     this.abandonPartial();
     this.chinese = this.chineseAtPowerUp;
     this.codeTable = 0;
+  }
+
+  /** Reads as many commands off `input` as it holds, feeding a streaming command first; returns the bytes used. */
+  private parse(input: Uint8Array, out: ParsedCommand[]): number {
+    let at = 0;
+    while (at < input.length || this.stream?.data.remaining === 0) {
+      if (this.stream) {
+        const { data } = this.stream;
+        const n = Math.min(data.remaining, input.length - at);
+        data.take(input.subarray(at, at + n));
+        data.remaining -= n;
+        at += n;
+        if (data.remaining > 0) break;
+        out.push({ command: data.finish(), offset: this.stream.offset, length: this.stream.length });
+        this.stream = undefined;
+        continue;
+      }
+      const step = this.parseOne(input, at);
+      if (step === null) break;
+      const offset = this.streamOffset + at;
+      if (step.stream) {
+        if (step.notice) out.push({ command: step.notice, offset, length: 0 });
+        this.stream = { data: step.stream, offset, length: step.length + step.stream.remaining };
+        at += step.length;
+        continue;
+      }
+      if (step.command) {
+        out.push({ command: step.command, offset, length: step.length });
+        this.track(step.command);
+      }
+      at += step.length;
+    }
+    this.streamOffset += at;
+    return at;
   }
 
   private track(command: DeviceCommand): void {
@@ -214,10 +311,9 @@ export class InputParser {
         if (at + 4 >= buf.length) return null;
         const m = buf[at + 2]!;
         const columns = buf[at + 3]! + 256 * buf[at + 4]!;
-        const length = 5 + columns * (m === 0 || m === 1 ? 1 : 3);
         if (m !== 0 && m !== 1 && m !== 32 && m !== 33) return err('malformed_command', `ESC * ${m}: mode must be 0, 1, 32 or 33`, 3);
-        if (at + length > buf.length) return null;
-        return ok({ op: 'ignored', name: 'ESC * (column bit image, not drawn by the twin)' }, length);
+        const image: DeviceCommand = { op: 'ignored', name: 'ESC * (column bit image, not drawn by the twin)' };
+        return { stream: skipData(columns * (m === 0 || m === 1 ? 1 : 3), image), length: 5 };
       }
       default:
         return err('unknown_command', `ESC 0x${hex(x)}`, 2);
@@ -259,9 +355,12 @@ export class InputParser {
         if (scale > 3 || widthBytes === 0 || height === 0) {
           return err('malformed_command', `GS v 0 m=${m} x=${widthBytes} y=${height}: bad mode or empty image`, 8);
         }
-        const length = 8 + widthBytes * height;
-        if (at + length > buf.length) return null;
-        return ok({ op: 'raster', scale, widthBytes, height, data: Uint8Array.from(buf.subarray(at + 8, at + length)) }, length);
+        const raster = new RasterData(scale, widthBytes, height, this.rasterBytesPerRow);
+        const notice: DeviceCommand | undefined =
+          height > RASTER_MAX_ROWS
+            ? { op: 'error', code: 'malformed_command', message: `GS v 0 y=${height}: beyond the ${RASTER_MAX_ROWS} rows a printer takes; the data is consumed, the first ${RASTER_MAX_ROWS} rows kept` }
+            : undefined;
+        return { stream: raster, length: 8, ...(notice ? { notice } : {}) };
       }
       case 0x28:
         return this.gsParen(buf, at);
@@ -305,8 +404,7 @@ export class InputParser {
     const size = buf[at + 3]! + 256 * buf[at + 4]!;
     const length = 5 + size;
     if (x !== 0x6b) {
-      if (at + length > buf.length) return null;
-      return err('unknown_command', `GS ( 0x${hex(x)} (${size} parameter bytes skipped)`, length);
+      return { stream: skipData(size, { op: 'error', code: 'unknown_command', message: `GS ( 0x${hex(x)} (${size} parameter bytes skipped)` }), length: 5 };
     }
     if (size < 2) return err('malformed_command', `GS ( k with pL pH = ${size}`, 5);
     if (at + length > buf.length) return null;
@@ -388,7 +486,8 @@ export class InputParser {
     if (x === 0x04) {
       if (at + 2 >= buf.length) return null;
       const n = buf[at + 2]!;
-      return n >= 1 && n <= 4 ? ok({ op: 'status-request', n }, 3) : err('malformed_command', `DLE EOT ${n}: n is 1..4`, 3);
+      // A valid DLE EOT was answered on arrival by the real-time stage.
+      return n >= 1 && n <= 4 ? { command: null, length: 3 } : err('malformed_command', `DLE EOT ${n}: n is 1..4`, 3);
     }
     if (x === 0x05) {
       if (at + 2 >= buf.length) return null;
@@ -401,7 +500,7 @@ export class InputParser {
       const m = buf[at + 3]!;
       const t = buf[at + 4]!;
       if ((m !== 0 && m !== 1) || t < 1 || t > 8) return err('malformed_command', `DLE DC4 1 ${m} ${t}: m is 0/1 and t 1..8`, 5);
-      return ok({ op: 'realtime-pulse', pin: m === 0 ? 2 : 5, t }, 5);
+      return { command: null, length: 5 }; // acted on at arrival by the real-time stage
     }
     return err('unknown_command', `DLE 0x${hex(x)}`, 2);
   }
@@ -413,9 +512,77 @@ function underlineStep(v: number, chinese: boolean): Step {
   return ok({ op: 'underline', weight, chinese }, 3);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+
+/** Data read and thrown away (a command the twin does not draw); `command` comes out at its end. */
+function skipData(length: number, command: DeviceCommand): DataStream {
+  return { remaining: length, take: () => undefined, finish: () => command };
+}
+
+/**
+ * GS v 0 data, kept only where it can reach the paper: the first `keepBytesPerRow` bytes of each
+ * of the first RASTER_MAX_ROWS rows; the rest is read and discarded as it arrives.
+ */
+class RasterData implements DataStream {
+  remaining: number;
+  private readonly keepBytesPerRow: number;
+  private readonly keepRows: number;
+  private readonly kept: Uint8Array;
+  private position = 0;
+
+  constructor(
+    private readonly scale: number,
+    private readonly widthBytes: number,
+    private readonly height: number,
+    maxBytesPerRow: number,
+  ) {
+    this.remaining = widthBytes * height;
+    this.keepBytesPerRow = Math.min(widthBytes, maxBytesPerRow);
+    this.keepRows = Math.min(height, RASTER_MAX_ROWS);
+    this.kept = new Uint8Array(this.keepBytesPerRow * this.keepRows);
+  }
+
+  take(data: Uint8Array): void {
+    let at = 0;
+    while (at < data.length) {
+      const row = Math.floor(this.position / this.widthBytes);
+      const column = this.position - row * this.widthBytes;
+      if (row >= this.keepRows) {
+        this.position += data.length - at;
+        return;
+      }
+      const inRow = Math.min(this.widthBytes - column, data.length - at);
+      if (column < this.keepBytesPerRow) {
+        const n = Math.min(this.keepBytesPerRow - column, inRow);
+        this.kept.set(data.subarray(at, at + n), row * this.keepBytesPerRow + column);
+      }
+      this.position += inRow;
+      at += inRow;
+    }
+  }
+
+  finish(): DeviceCommand {
+    return {
+      op: 'raster',
+      scale: this.scale,
+      widthBytes: this.widthBytes,
+      height: this.height,
+      data: this.kept,
+      dataBytesPerRow: this.keepBytesPerRow,
+      dataRows: this.keepRows,
+    };
+  }
+}
+
+/** Real-time hits and framed commands in the order their last byte arrived (a real-time hit first on a tie). */
+function mergeByEnd(realTime: RealTimeHit[], framed: ParsedCommand[]): ParsedCommand[] {
+  if (realTime.length === 0) return framed;
+  const out: ParsedCommand[] = [];
+  let i = 0;
+  for (const command of framed) {
+    const end = command.offset + command.length;
+    while (i < realTime.length && realTime[i]!.offset + realTime[i]!.length <= end) out.push(realTime[i++]!);
+    out.push(command);
+  }
+  while (i < realTime.length) out.push(realTime[i++]!);
   return out;
 }

@@ -165,7 +165,7 @@ export class PrintEngine {
         this.host.transmitStatus(command.n);
         return 0;
       case 'raster':
-        return this.raster(command.scale, command.widthBytes, command.height, command.data);
+        return this.raster(command);
       case 'barcode-height':
         this.barcodeSettings.height = command.n;
         return 0;
@@ -286,14 +286,15 @@ export class PrintEngine {
     return advanced;
   }
 
-  private raster(scale: number, bytesPerRow: number, rows: number, data: Uint8Array): number {
+  private raster(command: Extract<DeviceCommand, { op: 'raster' }>): number {
     const advanced = this.flushPending();
-    const scaleX = scale & 1 ? 2 : 1;
-    const scaleY = scale & 2 ? 2 : 1;
-    const width = bytesPerRow * 8 * scaleX;
+    const scaleX = command.scale & 1 ? 2 : 1;
+    const scaleY = command.scale & 2 ? 2 : 1;
+    const width = command.widthBytes * 8 * scaleX;
     if (width > this.dotsPerLine) {
       this.host.log('warning', 'too_wide', `raster image ${width} dots wide on ${this.dotsPerLine}-dot paper: the right side is cut off`);
     }
+    const { dataBytesPerRow: bytesPerRow, dataRows: rows, data } = command;
     const lines = linesFor(rows * scaleY);
     if (!this.host.takePaper(lines)) return advanced;
     this.paper.push({ kind: 'raster', x: this.alignedX(Math.min(width, this.dotsPerLine)), bytesPerRow, rows, data, scaleX, scaleY });

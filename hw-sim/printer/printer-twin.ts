@@ -98,7 +98,7 @@ export class EscPosPrinterTwin implements DeviceEndpoint {
     this.chineseFirmware = options.chineseFirmware ?? true;
     this.msPerLine = options.msPerLine ?? 0;
     this.now = options.now ?? (() => performance.now());
-    this.parser = new InputParser(this.chineseFirmware);
+    this.parser = new InputParser(this.chineseFirmware, { rasterBytesPerRow: Math.ceil(this.dotsPerLine / 8) });
     this.engine = new PrintEngine(this.dotsPerLine, {
       takePaper: (lines) => this.takePaper(lines),
       setAsb: (n) => this.setAsb(n),

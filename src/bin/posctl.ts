@@ -5,8 +5,23 @@ import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
 import type { TerminalRecords } from '../app/inspect.js';
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
-const err = (line: string): void => void process.stderr.write(`${line}\n`);
+/**
+ * Output that outlives its reader: when stdout or stderr is a pipe closed early (`posctl journal
+ * verify FILE | head -1`), the rest is dropped instead of crashing on EPIPE, and the exit status
+ * stays the command's own.
+ */
+function writer(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    closed = true;
+  });
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`);
+  };
+}
+const out = writer(process.stdout);
+const err = writer(process.stderr);
 
 async function run(action: () => Promise<number> | number): Promise<void> {
   try {
@@ -51,7 +66,8 @@ journal
   .option('--public-key <hex>', "pin the terminal's genesis public key")
   .option('--acquirer-key <hex>', "the acquirer's public key, to check countersigned checkpoints")
   .option('--anchor <file>', 'a countersigned checkpoint held by the acquirer (detects a truncated or rewritten tail)')
-  .action((file: string, o: { publicKey?: string; acquirerKey?: string; anchor?: string }) =>
+  .option('--json', 'one JSON object on stdout: ok, reason, line, seq, message, summary (exit status as without it)')
+  .action((file: string, o: { publicKey?: string; acquirerKey?: string; anchor?: string; json?: boolean }) =>
     run(async () => (await import('../cli/journal-commands.js')).verifyCommand(file, o, out, err)),
   );
 journal

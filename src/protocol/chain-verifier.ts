@@ -1,6 +1,7 @@
-import { canonicalJson } from '../encoding/canonical-json.js';
+import { CanonicalJsonError, canonicalJson } from '../encoding/canonical-json.js';
+import { CodedError } from '../errors/coded-error.js';
 import { fromHex, isHex, toHex } from '../encoding/hex.js';
-import { keyIdOf, verify } from '../crypto/ed25519.js';
+import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
 import { MerkleFrontier } from './merkle.js';
@@ -26,15 +27,18 @@ export type VerifyFailureCode =
   | 'anchor_mismatch';
 
 /** The first thing wrong with a journal, naming the record (seq and line) where it was found. */
-export class VerifyFailure extends Error {
+export class VerifyFailure extends CodedError<VerifyFailureCode> {
   override readonly name = 'VerifyFailure';
+  /** The reason alone, without the line and seq the message starts with. */
+  readonly reason: string;
   constructor(
-    readonly code: VerifyFailureCode,
+    code: VerifyFailureCode,
     readonly seq: number | undefined,
     readonly line: number | undefined,
-    message: string,
+    reason: string,
   ) {
-    super(`${line !== undefined ? `line ${line}` : 'journal'}${seq !== undefined ? `, record seq ${seq}` : ''}: ${message}`);
+    super(code, `${line !== undefined ? `line ${line}` : 'journal'}${seq !== undefined ? `, record seq ${seq}` : ''}: ${reason}`);
+    this.reason = reason;
   }
 }
 
@@ -72,12 +76,17 @@ export class ChainVerifier {
   private keyId: string | undefined;
   private totals: Totals = {};
   private readonly frontier = new MerkleFrontier();
-  private readonly checkpointsSeen = new Map<number, { hash: string; root: string }>();
+  private readonly checkpointsSeen = new Map<number, { hash: string; root: string; line: number | undefined }>();
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
+
+  /** The seq the next record must have. */
+  get nextSeq(): number {
+    return this.expectedSeq;
+  }
 
   /** Feeds the canonical text of the next record (one export line). */
   push(text: string, line?: number): void {
@@ -102,7 +111,13 @@ export class ChainVerifier {
     if (seq !== this.expectedSeq) {
       failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
     }
-    const texts = recordTexts(record);
+    let texts: ReturnType<typeof recordTexts>;
+    try {
+      texts = recordTexts(record);
+    } catch (err) {
+      if (err instanceof CanonicalJsonError) failAt('malformed', `the record has no canonical form: ${err.message}`, seq);
+      throw err;
+    }
     if (texts.signed !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
     if (this.terminal === undefined) {
       this.startGenesis(record, failAt);
@@ -123,7 +138,7 @@ export class ChainVerifier {
         if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`, seq);
         const root = toHex(this.frontier.root());
         if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`, seq);
-        this.checkpointsSeen.set(seq, { hash, root });
+        this.checkpointsSeen.set(seq, { hash, root, line });
         break;
       }
       case 'settlement_ack':
@@ -141,11 +156,15 @@ export class ChainVerifier {
     this.expectedSeq = seq + 1;
   }
 
-  /** Ends verification; with an anchor (a countersigned checkpoint the acquirer holds) detects a truncated or rewritten tail. */
-  finish(anchor?: CloseAck, declaredRecords?: number): VerifySummary {
-    if (this.terminal === undefined) throw new VerifyFailure('truncated', undefined, undefined, 'the journal has no records');
+  /**
+   * Ends verification; with an anchor (a countersigned checkpoint the acquirer holds) detects a
+   * truncated or rewritten tail. `endLine`: the line after the last one, named by failures found
+   * at the end (with the seq of the first missing record).
+   */
+  finish(anchor?: CloseAck, declaredRecords?: number, endLine?: number): VerifySummary {
+    if (this.terminal === undefined) throw new VerifyFailure('truncated', 0, endLine, 'end of file: the journal has no records');
     if (declaredRecords !== undefined && declaredRecords !== this.expectedSeq) {
-      throw new VerifyFailure('truncated', undefined, undefined, `the export header declares ${declaredRecords} records but ${this.expectedSeq} were found`);
+      throw new VerifyFailure('truncated', this.expectedSeq, endLine, `end of file: the export header declares ${declaredRecords} records but ${this.expectedSeq} were found`);
     }
     const summary: VerifySummary = {
       terminal: this.terminal,
@@ -161,11 +180,11 @@ export class ChainVerifier {
     if (anchor) {
       const cp = this.verifiedAnchor(anchor);
       if (cp.seq > summary.headSeq) {
-        throw new VerifyFailure('truncated', cp.seq, undefined, `the journal ends at seq ${summary.headSeq}, but the acquirer countersigned a checkpoint at seq ${cp.seq}: records were removed from the end`);
+        throw new VerifyFailure('truncated', cp.seq, endLine, `the journal ends at seq ${summary.headSeq}, but the acquirer countersigned a checkpoint at seq ${cp.seq}: records were removed from the end`);
       }
       const seen = this.checkpointsSeen.get(cp.seq);
       if (!seen || seen.hash !== cp.hash || seen.root !== cp.root) {
-        throw new VerifyFailure('anchor_mismatch', cp.seq, undefined, `the record at seq ${cp.seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
+        throw new VerifyFailure('anchor_mismatch', cp.seq, seen?.line, `the record at seq ${cp.seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
       }
       summary.anchoredAt = cp.seq;
     }
@@ -189,6 +208,8 @@ export class ChainVerifier {
   private startGenesis(record: SignedRecord, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
     if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record', record.seq);
     const publicKey = fromHex(record.body.publicKey, 32);
+    const problem = publicKeyProblem(publicKey);
+    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, 0);
     const keyId = keyIdOf(publicKey);
     if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key', 0);
     if (this.options.expectedPublicKey && toHex(this.options.expectedPublicKey) !== record.body.publicKey) {
@@ -201,6 +222,8 @@ export class ChainVerifier {
 
   private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
     const next = fromHex(record.body.publicKey, 32);
+    const problem = publicKeyProblem(next);
+    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, record.seq);
     const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
     if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, next)) {
       failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)', record.seq);

@@ -1,7 +1,9 @@
+import { CanonicalJsonError, canonicalJson, hasLoneSurrogate } from '../encoding/canonical-json.js';
 import { MAX_RECORD_AMOUNT } from './assets.js';
 import {
   RECORD_VERSION,
   TENDERS,
+  isFinancialKind,
   isRecordKind,
   type RecordKind,
   type SignedRecord,
@@ -83,7 +85,18 @@ function text(value: unknown, path: string, maxLength: number, minLength = 1): s
   if (value.length < minLength) fail('bad_field', path, 'must not be empty');
   if (value.length > maxLength) fail('too_long', path, `must be at most ${maxLength} characters, got ${value.length}`);
   if (CONTROL_CHARS.test(value)) fail('bad_field', path, 'must not contain control characters');
+  if (hasLoneSurrogate(value)) fail('bad_field', path, 'must not contain unpaired surrogates (not UTF-8)');
   return value;
+}
+
+/** Any JSON value that has a canonical form (safe integers, no lone surrogates, bounded depth). */
+function canonicalValue(value: unknown, path: string): void {
+  try {
+    canonicalJson(value);
+  } catch (err) {
+    if (err instanceof CanonicalJsonError) fail('bad_field', path, `has no canonical JSON form: ${err.message}`);
+    throw err;
+  }
 }
 
 function pattern(value: unknown, path: string, re: RegExp, what: string): string {
@@ -189,6 +202,7 @@ export function validateBody(kind: RecordKind, value: unknown, policy: Validatio
       text(body.close, `${path}.close`, LIMITS.refLength);
       safeInt(body.through, `${path}.through`, 0);
       object(body.ack, `${path}.ack`);
+      canonicalValue(body.ack, `${path}.ack`);
       return;
     case 'day_close': {
       exactKeys(body, path, ['day', 'from', 'through', 'totals']);
@@ -200,6 +214,7 @@ export function validateBody(kind: RecordKind, value: unknown, policy: Validatio
       for (const [code, byKind] of Object.entries(totals)) {
         asset(code, `${path}.totals.${code}`, {});
         for (const [k, t] of Object.entries(object(byKind, `${path}.totals.${code}`))) {
+          if (!isFinancialKind(k)) fail('bad_field', `${path}.totals.${code}`, `${JSON.stringify(k)} is not a financial record kind`);
           const entry = object(t, `${path}.totals.${code}.${k}`);
           exactKeys(entry, `${path}.totals.${code}.${k}`, ['n', 'amount']);
           safeInt(entry.n, `${path}.totals.${code}.${k}.n`, 0);
