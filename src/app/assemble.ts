@@ -3,13 +3,8 @@ import type { DeviceEnvironment } from '../drivers/registry.js';
 import { AcquirerClient } from '../settlement/acquirer-client.js';
 import { SettlementDrainer } from '../settlement/drainer.js';
 import type { Product } from '../terminal/catalog/catalog.js';
-import { AfterPayment } from '../payments/after-payment.js';
-import { CashTender } from '../payments/cash/cash-tender.js';
-import { Checkout } from '../payments/checkout.js';
-import { PaymentEngine } from '../payments/engine.js';
-import { defaultPaymentPolicy, type PaymentPolicy } from '../payments/policy.js';
+import type { PaymentPolicy } from '../payments/policy.js';
 import { Journal } from '../terminal/ledger/journal.js';
-import type { SettlementPoint } from '../payments/offline-limits.js';
 import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
 import { escposReceiptPrinter } from './adapters/escpos-receipts.js';
 import { gpioIndicators } from './adapters/gpio-indicators.js';
@@ -17,6 +12,7 @@ import { CatalogSource } from './catalog-source.js';
 import type { PosdConfig } from './config/config.js';
 import { DeviceSet } from './device-set.js';
 import { TerminalEventStream } from './events.js';
+import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
 
@@ -49,47 +45,14 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     const receipts: ReceiptOutput | undefined = printer && escposReceiptPrinter(printer);
     const indicators: Indicators | undefined = gpio && gpioIndicators(gpio);
 
-    const policy = (): PaymentPolicy => defaultPaymentPolicy({ merchant: { ...defaultPaymentPolicy().merchant, name: config.merchant.name, ...(config.merchant.city ? { city: config.merchant.city } : {}) } });
-    const engine = new PaymentEngine({
-      terminalId: journal.terminalId,
-      journal,
-      book: journal.payments!,
-      tenders: [new CashTender()],
-      policy,
-      settlement: () => settlementPoint(journal),
-    });
-    const checkout = new Checkout({ engine, catalog: { find: (gtin) => catalog.catalog.find(gtin) }, codeTables: () => policy().codeTable, ...(indicators ? { indicators } : {}) });
-    const after = new AfterPayment({ engine, journal, merchant: () => config.merchant, ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });
-    checkout.on('item', (line, total) => {
-      log.info({ gtin: line.product.gtin, name: line.product.name, quantity: line.quantity, total }, 'item');
-      events.emit('sale.item', { line, total });
-    });
-    checkout.on('rejected', (reason) => {
-      log.info({ reason }, 'scan refused');
-      events.emit('sale.refused', { reason });
-    });
-    engine.on('updated', (payment) => {
-      const fields = { id: payment.id, state: payment.state, method: payment.method, amount: payment.amount, asset: payment.asset, seq: payment.seq, outcome: payment.outcome?.code };
-      if (payment.state === 'succeeded') log.info(fields, 'payment approved (journaled)');
-      else log.info(fields, 'payment');
-      events.emit('payment.updated', payment);
-    });
-    engine.on('fault', (payment, err) => log.error({ id: payment.id, state: payment.state, err: err.message }, 'payment step failed; moved to a safe state'));
-    after.on('receiptPrinted', (seq) => events.emit('receipt.printed', { seq }));
-    after.on('receiptFailed', (seq, err) => {
-      log.warn({ seq, err: err.message }, 'receipt not printed');
-      events.emit('receipt.failed', { seq, message: err.message });
-    });
-    engine.recover();
+    const policy = (): PaymentPolicy => paymentPolicyFor(config);
+    const { engine, checkout, after } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
     closers.push(() => engine.stop());
 
     if (printer) {
       printer.on('job', (job) => job.phase === 'interrupted' && log.warn({ job: job.id, reason: job.reason }, 'printing interrupted; the whole receipt will be printed again'));
     }
-    if (scanner) {
-      scanner.on('reject', (e) => log.info({ code: e.code }, 'scanner input ignored'));
-      checkout.listen(scanner);
-    }
+    if (scanner) scanner.on('reject', (e) => log.info({ code: e.code }, 'scanner input ignored'));
     if (nfc) {
       nfc.on('card', (card) => {
         log.info({ isoDep: card.isoDep, sak: card.sak }, 'card in the field');
@@ -140,12 +103,4 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     journal.close();
     throw err;
   }
-}
-
-/** Where settlement stands, for the offline limits: the last balanced close, or the terminal's first record. */
-function settlementPoint(journal: Journal): SettlementPoint {
-  const settledThrough = journal.settlement?.settledThrough ?? -1;
-  const ack = journal.lastSeqOfKind('settlement_ack');
-  const at = journal.recordAt(ack ?? 0)!.time.wall;
-  return { settledThrough, lastSettledAt: at };
 }

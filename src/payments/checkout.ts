@@ -5,7 +5,7 @@ import { Sale, SaleError, type SaleLine } from '../terminal/counter/sale.js';
 import type { Indicators, ScanInput } from '../terminal/ports.js';
 import { classifyScan, type CodeTables, type ScanClass } from '../terminal/scan-classification/index.js';
 import { CodedError } from '../errors/coded-error.js';
-import type { PaymentEngine } from './engine.js';
+import { describeMethod, type PaymentEngine } from './engine.js';
 import { PaymentError } from './errors.js';
 import type { Payment, PaymentMethod } from './payment.js';
 import type { CardPort } from './nfc-wallet/card-port.js';
@@ -158,6 +158,7 @@ export class Checkout extends EventEmitter<CheckoutEvents> {
 
   /** When nothing waits for the customer and the basket has something, the customer's code or card starts its payment. */
   private ensurePayment(method: PaymentMethod): void {
+    if (!this.options.engine.methods().includes(method)) throw new PaymentError('method_unavailable', `${describeMethod(method)} is not set up on this terminal`);
     const active = this.options.engine.current();
     if (active) return;
     if (this.sale.isEmpty) throw new PaymentError('not_waiting', `nothing to pay for: scan the products first, then ${method === 'wallet_tap' ? 'tap the wallet' : 'the payment code'}`);

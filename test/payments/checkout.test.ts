@@ -100,7 +100,7 @@ describe('counter', () => {
     counter.scanned('6901234567893');
     counter.scanned('9780201379624');
     counter.scanned('hello');
-    expect(reasons[0]).toMatch(/nothing to pay for: scan the products first/);
+    expect(reasons[0]).toMatch(/a payment code is not set up on this terminal/);
     expect(reasons.join(' ')).not.toContain('134567890123456789');
     expect(reasons[1]).toMatch(/check digit/);
     expect(reasons[2]).toMatch(/not in the catalog/);

@@ -213,6 +213,19 @@ export class Journal {
     return this.signer.publicKey;
   }
 
+  /**
+   * Signs a statement of the terminal's with its current key: payment requests to the acquirer,
+   * confirmations to a wallet. The domain string keeps it from ever passing as a journal record
+   * or a key rotation (docs/journal.md section 5): those two domains are refused here.
+   */
+  signStatement(domain: string, text: string): { keyId: string; sig: Uint8Array } {
+    if (!this.signer) throw new JournalError('not_allowed', 'journal is open read-only');
+    if (!/^posd\/[a-z0-9-]+\/v\d+\n$/.test(domain) || domain === DOMAIN.record || domain === DOMAIN.keyRotation) {
+      throw new JournalError('not_allowed', `the terminal key does not sign statements of domain ${JSON.stringify(domain)}`);
+    }
+    return { keyId: this.signer.keyId, sig: this.signer.sign(domain + text) };
+  }
+
   get keyWarnings(): readonly unknown[] {
     return this.keys?.warnings ?? [];
   }

@@ -1,0 +1,81 @@
+import type { DeviceTypes } from '../drivers/registry.js';
+import { ApduClient } from '../drivers/iso7816/apdu-client.js';
+import { AfterPayment } from '../payments/after-payment.js';
+import { Checkout } from '../payments/checkout.js';
+import { PaymentEngine } from '../payments/engine.js';
+import type { SettlementPoint } from '../payments/offline-limits.js';
+import { defaultPaymentPolicy, type PaymentPolicy } from '../payments/policy.js';
+import type { Journal } from '../terminal/ledger/journal.js';
+import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
+import type { CatalogSource } from './catalog-source.js';
+import type { PosdConfig } from './config/config.js';
+import type { TerminalEventStream } from './events.js';
+import type { Logger } from './logger.js';
+import { buildTenders } from './tenders.js';
+
+export interface SaleInputs {
+  config: PosdConfig;
+  journal: Journal;
+  policy: () => PaymentPolicy;
+  events: TerminalEventStream;
+  log: Logger;
+  catalog: CatalogSource;
+  devices: Partial<DeviceTypes>;
+  receipts?: ReceiptOutput;
+  indicators?: Indicators;
+}
+
+/** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
+export function paymentPolicyFor(config: PosdConfig): PaymentPolicy {
+  const defaults = defaultPaymentPolicy();
+  return defaultPaymentPolicy({ merchant: { ...defaults.merchant, name: config.merchant.name, ...(config.merchant.city ? { city: config.merchant.city } : {}) } });
+}
+
+/**
+ * The sale: the payment engine with every tender this terminal has, the counter's checkout (the
+ * scanner rings up and presents codes; a wallet in the NFC field pays) and what follows a payment.
+ */
+export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout: Checkout; after: AfterPayment } {
+  const { config, journal, policy, events, log, catalog, devices, receipts, indicators } = inputs;
+  const engine = new PaymentEngine({
+    terminalId: journal.terminalId,
+    journal,
+    book: journal.payments!,
+    tenders: buildTenders({ config, journal, policy, devices }),
+    policy,
+    settlement: () => settlementPoint(journal),
+  });
+  const checkout = new Checkout({ engine, catalog: { find: (gtin) => catalog.catalog.find(gtin) }, codeTables: () => policy().codeTable, ...(indicators ? { indicators } : {}) });
+  const after = new AfterPayment({ engine, journal, merchant: () => config.merchant, ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });
+  checkout.on('item', (line, total) => {
+    log.info({ gtin: line.product.gtin, name: line.product.name, quantity: line.quantity, total }, 'item');
+    events.emit('sale.item', { line, total });
+  });
+  checkout.on('rejected', (reason) => {
+    log.info({ reason }, 'scan refused');
+    events.emit('sale.refused', { reason });
+  });
+  engine.on('updated', (payment) => {
+    const fields = { id: payment.id, state: payment.state, method: payment.method, amount: payment.amount, asset: payment.asset, seq: payment.seq, outcome: payment.outcome?.code };
+    log.info(fields, payment.state === 'succeeded' ? 'payment approved (journaled)' : 'payment');
+    events.emit('payment.updated', payment);
+  });
+  engine.on('fault', (payment, err) => log.error({ id: payment.id, state: payment.state, err: err.message }, 'payment step failed; moved to a safe state'));
+  after.on('receiptPrinted', (seq) => events.emit('receipt.printed', { seq }));
+  after.on('receiptFailed', (seq, err) => {
+    log.warn({ seq, err: err.message }, 'receipt not printed');
+    events.emit('receipt.failed', { seq, message: err.message });
+  });
+  if (devices.scanner) checkout.listen(devices.scanner);
+  const nfc = devices.nfc;
+  if (nfc) nfc.on('card', (card) => card.isoDep && checkout.tapped(new ApduClient(nfc.channel()), card.tapId));
+  engine.recover();
+  return { engine, checkout, after };
+}
+
+/** Where settlement stands, for the offline limits: the last balanced close, or the terminal's first record. */
+function settlementPoint(journal: Journal): SettlementPoint {
+  const settledThrough = journal.settlement?.settledThrough ?? -1;
+  const ack = journal.lastSeqOfKind('settlement_ack');
+  return { settledThrough, lastSettledAt: journal.recordAt(ack ?? 0)!.time.wall };
+}

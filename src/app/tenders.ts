@@ -1,0 +1,19 @@
+import type { DeviceTypes } from '../drivers/registry.js';
+import { CashTender } from '../payments/cash/cash-tender.js';
+import type { PaymentPolicy } from '../payments/policy.js';
+import type { Tender } from '../payments/tender.js';
+import type { Journal } from '../terminal/ledger/journal.js';
+import type { PosdConfig } from './config/config.js';
+
+export interface TenderDeps {
+  config: PosdConfig;
+  journal: Journal;
+  policy: () => PaymentPolicy;
+  devices: Partial<DeviceTypes>;
+}
+
+/** Every way to pay this terminal offers, each behind the one tender contract (src/payments/tender.ts). */
+export function buildTenders(deps: TenderDeps): Tender[] {
+  void deps;
+  return [new CashTender()];
+}
