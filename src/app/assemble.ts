@@ -11,6 +11,7 @@ import { gpioIndicators } from './adapters/gpio-indicators.js';
 import { CatalogSource } from './catalog-source.js';
 import type { PosdConfig } from './config/config.js';
 import { DeviceSet } from './device-set.js';
+import { IntegrityGuard } from './integrity-guard.js';
 import { TerminalEventStream } from './events.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -39,6 +40,8 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
   try {
     log.info({ terminal: journal.terminalId, headSeq: journal.headSeq, dataDir: config.dataDir }, 'journal open');
     for (const warning of journal.keyWarnings) log.warn({ warning }, 'key store');
+    const integrity = new IntegrityGuard(journal, events, log);
+    const healthy = integrity.checkAtStart(config.acquirer ? fromHex(config.acquirer.publicKey, 32) : undefined);
     const catalog = options.products ? CatalogSource.fixed(options.products, events, log) : CatalogSource.open(config.catalog, config.dataDir, events, log);
     const devices = await DeviceSet.create(config.devices, options.env ?? {}, events, log);
     const { printer, gpio, scanner, nfc } = devices.devices;
@@ -46,7 +49,18 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     const indicators: Indicators | undefined = gpio && gpioIndicators(gpio);
 
     const policy = (): PaymentPolicy => paymentPolicyFor(config);
-    const { engine, checkout, after } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
+    const { engine, checkout, after } = wireSale({
+      config,
+      journal,
+      policy,
+      outOfService: () => integrity.outOfService(),
+      events,
+      log,
+      catalog,
+      devices: devices.devices,
+      ...(receipts ? { receipts } : {}),
+      ...(indicators ? { indicators } : {}),
+    });
     closers.push(() => engine.stop());
 
     if (printer) {
@@ -95,9 +109,11 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
 
     devices.start();
     indicators?.setFault(false);
-    if (options.settleInBackground !== false) drainer?.start();
+    if (healthy && options.settleInBackground !== false) drainer?.start();
+    if (healthy) integrity.startAudit();
+    closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, closers, log);
+    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, integrity, closers, log);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

@@ -27,6 +27,8 @@ export interface TerminalEvents {
   'settlement.settled': [{ through: number; checkpoint: CloseAck['checkpoint'] }];
   'settlement.dead_letter': [{ seq: number; code: string; message: string }];
   'settlement.failed': [{ code: string; message: string; retryable: boolean }];
+  /** The journal failed its own check: the terminal takes no payment until a technician looks. */
+  'integrity.failed': [{ code: string; seq: number; message: string; advice: string }];
   'catalog.loaded': [{ file: string | null; products: number }];
   /** A catalogue file that could not be used; the terminal keeps selling from the one it had. */
   'catalog.refused': [{ file: string; message: string }];

@@ -17,6 +17,8 @@ export interface SaleInputs {
   config: PosdConfig;
   journal: Journal;
   policy: () => PaymentPolicy;
+  /** Why the terminal must take no payment now (integrity failed), or null. */
+  outOfService: () => string | null;
   events: TerminalEventStream;
   log: Logger;
   catalog: CatalogSource;
@@ -36,7 +38,7 @@ export function paymentPolicyFor(config: PosdConfig): PaymentPolicy {
  * scanner rings up and presents codes; a wallet in the NFC field pays) and what follows a payment.
  */
 export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout: Checkout; after: AfterPayment } {
-  const { config, journal, policy, events, log, catalog, devices, receipts, indicators } = inputs;
+  const { config, journal, policy, outOfService, events, log, catalog, devices, receipts, indicators } = inputs;
   const engine = new PaymentEngine({
     terminalId: journal.terminalId,
     journal,
@@ -44,6 +46,7 @@ export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout:
     tenders: buildTenders({ config, journal, policy, devices }),
     policy,
     settlement: () => settlementPoint(journal),
+    outOfService,
   });
   const checkout = new Checkout({ engine, catalog: { find: (gtin) => catalog.catalog.find(gtin) }, codeTables: () => policy().codeTable, ...(indicators ? { indicators } : {}) });
   const after = new AfterPayment({ engine, journal, merchant: () => config.merchant, ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });

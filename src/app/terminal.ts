@@ -16,6 +16,7 @@ import { closeDay, type DayClose } from '../terminal/reports/day-close.js';
 import type { ScanClass } from '../terminal/scan-classification/index.js';
 import type { DeviceSet } from './device-set.js';
 import type { TerminalEventStream } from './events.js';
+import type { IntegrityGuard, IntegrityStatus } from './integrity-guard.js';
 import type { Logger } from './logger.js';
 
 /** What the faces see of the terminal at a glance. */
@@ -25,6 +26,7 @@ export interface TerminalStatus {
   totals: Totals;
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
+  integrity: IntegrityStatus;
 }
 
 /** The basket being rung up and the ways to pay for it. */
@@ -93,6 +95,7 @@ export class PosTerminal {
     private readonly catalogOf: () => Catalog,
     private readonly deviceSet: DeviceSet,
     private readonly drainer: SettlementDrainer | undefined,
+    private readonly integrity: IntegrityGuard,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
   ) {
@@ -160,6 +163,7 @@ export class PosTerminal {
       totals: this.journal.totals,
       devices: this.deviceSet.health(),
       settlement: this.drainer?.status() ?? null,
+      integrity: this.integrity.status(),
     };
   }
 

@@ -167,6 +167,8 @@ export const ERROR_CODES = {
   derived_mismatch: 'integrity',
   unreadable_record: 'integrity',
   missing_record: 'integrity',
+  bad_record: 'integrity',
+  tail_cut: 'integrity',
   corrupt: 'integrity',
   bad_signature: 'integrity',
   key_missing: 'integrity',

@@ -42,6 +42,16 @@ export class VerifyFailure extends CodedError<VerifyFailureCode> {
   }
 }
 
+/** Where a resumed verification starts: the record just before, trusted. */
+export interface ChainState {
+  terminal: string;
+  /** The key in force for the records that follow. */
+  publicKey: Uint8Array;
+  after: { seq: number; hash: string; totals: Totals; checkpoint?: { root: string } };
+  /** The Merkle right edge over records 0 .. after.seq (inclusive). */
+  frontier: MerkleFrontier;
+}
+
 export interface VerifierOptions {
   /** Pin the terminal's genesis public key; without it the key in the genesis record is taken on trust. */
   expectedPublicKey?: Uint8Array;
@@ -75,13 +85,32 @@ export class ChainVerifier {
   private publicKey: Uint8Array | undefined;
   private keyId: string | undefined;
   private totals: Totals = {};
-  private readonly frontier = new MerkleFrontier();
+  private frontier = new MerkleFrontier();
   private readonly checkpointsSeen = new Map<number, { hash: string; root: string; line: number | undefined }>();
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
+
+  /**
+   * A verifier that continues from a record already trusted (an anchored checkpoint): the next
+   * record must follow it in seq, chain to its hash, be signed by the key in force and carry the
+   * totals after it. Used by the terminal to check its own journal from its newest countersigned
+   * checkpoint to the head, without reading what the checkpoint already commits to.
+   */
+  static resume(state: ChainState, options: VerifierOptions = {}): ChainVerifier {
+    const verifier = new ChainVerifier(options);
+    verifier.expectedSeq = state.after.seq + 1;
+    verifier.prev = state.after.hash;
+    verifier.terminal = state.terminal;
+    verifier.publicKey = state.publicKey;
+    verifier.keyId = keyIdOf(state.publicKey);
+    verifier.totals = state.after.totals;
+    verifier.frontier = state.frontier;
+    if (state.after.checkpoint) verifier.checkpointsSeen.set(state.after.seq, { hash: state.after.hash, root: state.after.checkpoint.root, line: undefined });
+    return verifier;
+  }
 
   /** The seq the next record must have. */
   get nextSeq(): number {

@@ -5,6 +5,7 @@ import { KindTotalsBuilder } from '../protocol/kind-totals.js';
 import { moneyOf, type SignedRecord } from '../protocol/record.js';
 import { encodeCloseRequest, encodeUploadRequest } from '../protocol/settlement-bodies.js';
 import { expandRanges, rangeCount, toRanges, type CloseAck, type UploadAck } from '../protocol/settlement.js';
+import { readLinked } from '../terminal/ledger/integrity/record-links.js';
 import type { Journal, MoneyRecord } from '../terminal/ledger/journal.js';
 import type { DeadLetter, SettlementBook, StoredBatch } from '../terminal/ledger/settlement-book.js';
 import { SettlementError } from './errors.js';
@@ -158,17 +159,10 @@ export class Outbox {
     return this.book.deadLetters();
   }
 
+  /** The batch's records from their signed text, each checked against its hash and its link to the one before (a parse and a hash each). */
   private uploadBody(id: string, seqs: readonly number[]): string {
     const texts: string[] = [];
-    for (const [a, b] of toRanges(seqs)) {
-      let expected = a;
-      for (const record of this.journal.records(a, b)) {
-        if (record.seq !== expected) break;
-        texts.push(record.text);
-        expected++;
-      }
-      if (expected !== b + 1) throw new SettlementError('integrity_failed', `record ${expected} is not in the journal`);
-    }
+    for (const [a, b] of toRanges(seqs)) readLinked(this.journal, a, b, (_record, text) => void texts.push(text));
     return encodeUploadRequest({ terminal: this.journal.terminalId, batch: id, publicKey: toHex(this.journal.genesisPublicKey) }, texts);
   }
 

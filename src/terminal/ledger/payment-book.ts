@@ -58,6 +58,7 @@ export class PaymentBook {
       spend: db.prepare(`INSERT INTO wallet_spends(wallet, counter, payment_id, seq) VALUES (?, ?, ?, ?)`),
       spent: db.prepare(`SELECT payment_id AS paymentId, seq FROM wallet_spends WHERE wallet = ? AND counter = ?`),
       offlineAfter: db.prepare(`SELECT seq, snapshot FROM payments WHERE offline = 1 AND state = 'succeeded' AND seq > ? ORDER BY seq`),
+      highestSeq: db.prepare(`SELECT MAX(seq) FROM payments`).pluck(),
       highest: db.prepare(`SELECT MAX(counter) FROM wallet_spends WHERE wallet = ?`).pluck(),
     };
   }
@@ -99,6 +100,11 @@ export class PaymentBook {
   /** Succeeded offline payments journaled after `seq` (the ones not yet settled when `seq` is the settled point). */
   offlineAfter(seq: number): { seq: number; snapshot: string }[] {
     return this.stmt.offlineAfter.all(seq) as { seq: number; snapshot: string }[];
+  }
+
+  /** The highest journal seq a payment row names, or null. */
+  highestSeq(): number | null {
+    return this.stmt.highestSeq.get() as number | null;
   }
 
   /** Records a payment code's use; false when it was used before (codes are single use). */

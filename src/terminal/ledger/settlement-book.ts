@@ -66,6 +66,7 @@ export class SettlementBook {
       anyBatch: db.prepare('SELECT 1 FROM settlement_batches LIMIT 1').pluck(),
       deadCount: db.prepare(`SELECT COUNT(*) FROM settlement_records WHERE state = 'dead'`).pluck(),
       dead: db.prepare(`SELECT seq, reason FROM settlement_records WHERE state = 'dead' ORDER BY seq`),
+      highestHeld: db.prepare(`SELECT MAX(seq) FROM settlement_records`).pluck(),
       deadIn: db.prepare(`SELECT seq FROM settlement_records WHERE state = 'dead' AND seq >= ? AND seq <= ?`).pluck(),
       lease: db.prepare('SELECT lease_owner AS owner, lease_until AS until FROM settlement_state WHERE id = 1'),
       setLease: db.prepare('UPDATE settlement_state SET lease_owner = ?, lease_until = ? WHERE id = 1'),
@@ -143,6 +144,11 @@ export class SettlementBook {
         this.stmt.finishBatch.run(ackJson, batchId);
       })
       .immediate();
+  }
+
+  /** The highest seq the acquirer holds (uploaded, settled or refused), or null. */
+  highestHeld(): number | null {
+    return this.stmt.highestHeld.get() as number | null;
   }
 
   deadLetterCount(): number {
