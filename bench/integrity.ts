@@ -43,7 +43,10 @@ function countersignedJournal(dir: string, count: number, tail: number, acquirer
     },
     acquirer,
   );
-  journal.append({ kind: 'settlement_ack', body: { close: 'bench-close', through: checkpoint.seq, ack: ack as unknown as Record<string, unknown> } });
+  // As a balanced close leaves it: the ack journaled and the range settled in one transaction.
+  journal.append({ kind: 'settlement_ack', body: { close: 'bench-close', through: checkpoint.seq, ack: ack as unknown as Record<string, unknown> } }, () =>
+    journal.settlement!.settleInAppend('bench-close', 0, checkpoint.seq, JSON.stringify(ack)),
+  );
   buildBacklog(journal, tail, () => undefined);
   journal.close();
 }
