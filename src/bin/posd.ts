@@ -1,22 +1,31 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { assemble, ConfigError, loadConfig } from '../app/index.js';
+import { assemble, ConfigError, loadConfig, type LoadedConfig } from '../app/index.js';
 
 const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')
-  .requiredOption('--config <file>', 'posd.json: data directory, merchant, acquirer, device URIs (docs/hardware.md)')
-  .option('--log-level <level>', 'pino log level', 'info')
+  .option('--config <file>', 'posd.json (docs/config.md)', '/etc/posd/posd.json')
+  .option('--log-level <level>', "pino log level (default: the configuration's log.level)")
   .showHelpAfterError();
 
 program.parse(process.argv);
-const options = program.opts<{ config: string; logLevel: string }>();
+const options = program.opts<{ config: string; logLevel?: string }>();
+
+let config: LoadedConfig;
+try {
+  config = loadConfig(options.config);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // A person reads this: plain lines on stderr, one per mistake, naming the file and the field.
+  process.stderr.write(`${err.message}\nposd: not started: fix ${options.config} (docs/config.md explains every setting)\n`);
+  process.exit(2);
+}
 // Structured logs (JSON lines on stdout) for journald or a log shipper: pino is fast and
 // never blocks the payment path on a slow terminal.
-const log = pino({ name: 'posd', level: options.logLevel });
+const log = pino({ name: 'posd', level: options.logLevel ?? config.log.level });
 
 try {
-  const config = loadConfig(options.config);
   const terminal = await assemble(config, { log });
   log.info(terminal.status(), 'posd running');
   // A terminal with nothing configured yet still runs until stopped.
@@ -33,6 +42,6 @@ try {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
-  log.fatal({ err: (err as Error).message }, err instanceof ConfigError ? 'bad configuration' : 'cannot start');
+  log.fatal({ err: (err as Error).message }, 'cannot start');
   process.exitCode = 2;
 }
