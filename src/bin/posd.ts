@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { assemble, ConfigError, loadConfig, type LoadedConfig } from '../app/index.js';
+import { assemble, ConfigError, loadConfig, type LoadedConfig, type Logger, type PosTerminal } from '../app/index.js';
+import { CodedError } from '../errors/coded-error.js';
+import { dispositionOf } from '../errors/error-table.js';
+import { dataDirCheck, eventLoopCheck, journalCheck } from './service/health.js';
+import { ServiceMonitor } from './service/monitor.js';
+import { SystemdNotifier } from './service/sd-notify.js';
+import { handleShutdownSignals } from './service/shutdown.js';
+
+/** How long a stop may wait for work in flight (a settlement request) before posd leaves anyway; below the unit's TimeoutStopSec. */
+const STOP_GRACE_MS = 5000;
 
 const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')
@@ -24,24 +33,61 @@ try {
 // Structured logs (JSON lines on stdout) for journald or a log shipper: pino is fast and
 // never blocks the payment path on a slow terminal.
 const log = pino({ name: 'posd', level: options.logLevel ?? config.log.level });
+const notifier = SystemdNotifier.fromEnvironment(process.env, log);
+let monitor: ServiceMonitor | undefined;
 
+const starting = assemble(config, { log });
+const shutdown = handleShutdownSignals({
+  log,
+  graceMs: STOP_GRACE_MS,
+  stop: async () => {
+    monitor?.stop();
+    await notifier?.stopping('stopping: finishing the work in flight');
+    // A signal during start-up waits for the terminal to be up, then takes it down.
+    const terminal = await starting.catch(() => undefined);
+    await terminal?.stop();
+    await notifier?.close();
+  },
+});
+
+let terminal: PosTerminal;
 try {
-  const terminal = await assemble(config, { log });
-  log.info(terminal.status(), 'posd running');
-  // A terminal with nothing configured yet still runs until stopped.
-  const keepAlive = setInterval(() => undefined, 3_600_000);
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    clearInterval(keepAlive);
-    await terminal.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  terminal = await starting;
 } catch (err) {
-  log.fatal({ err: (err as Error).message }, 'cannot start');
-  process.exitCode = 2;
+  const message = err instanceof CodedError ? `${(err as Error).message} (${err.code})` : (err as Error).message;
+  log.fatal({ err: message }, 'cannot start');
+  process.stderr.write(`posd: cannot start: ${message}\n`);
+  // 2: fix the configuration or the hardware it names (the unit does not restart for it); 1: anything else.
+  process.exit(dispositionOf(err).kind === 'bad_input' ? 2 : 1);
+}
+
+if (!shutdown.stopping) {
+  watchSettlement(terminal, log);
+  monitor = new ServiceMonitor({
+    notifier,
+    log,
+    terminalStatus: () => terminal.status(),
+    checks: [
+      eventLoopCheck(Math.min(5000, (notifier?.watchdogMs ?? Infinity) / 2)),
+      dataDirCheck(config.dataDir),
+      journalCheck(() => terminal.status()),
+    ],
+  });
+  for (const event of ['device.health', 'settlement.status', 'payment.approved'] as const) terminal.events.on(event, () => monitor?.statusChanged());
+  monitor.start();
+  log.info(terminal.status(), 'posd running');
+  // Journal open, terminal assembled, devices started: systemd may now call posd started (later: the API listening too).
+  await notifier?.ready(monitor.statusLine());
+}
+
+/** Settlement's state changes in the log: failures as warnings, the rest for debugging. */
+function watchSettlement(terminal: PosTerminal, log: Logger & { debug(fields: Record<string, unknown>, message: string): void }): void {
+  let last: string | undefined;
+  terminal.events.on('settlement.status', (status) => {
+    if (status.state === last) return;
+    last = status.state;
+    const fields = { state: status.state, unsettled: status.counters?.unsettledCount ?? null, lastError: status.lastError?.message ?? null };
+    if (status.state === 'waiting') log.warn(fields, 'settlement');
+    else log.debug(fields, 'settlement');
+  });
 }
