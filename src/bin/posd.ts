@@ -7,10 +7,7 @@ import { dispositionOf } from '../errors/error-table.js';
 import { dataDirCheck, eventLoopCheck, journalCheck } from './service/health.js';
 import { ServiceMonitor } from './service/monitor.js';
 import { SystemdNotifier } from './service/sd-notify.js';
-import { handleShutdownSignals } from './service/shutdown.js';
-
-/** How long a stop may wait for work in flight (a settlement request) before posd leaves anyway; below the unit's TimeoutStopSec. */
-const STOP_GRACE_MS = 5000;
+import { handleShutdownSignals, STOP_GRACE_MS } from './service/shutdown.js';
 
 const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')

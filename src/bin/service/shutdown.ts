@@ -1,5 +1,8 @@
 import type { Logger } from '../../app/index.js';
 
+/** How long a stop may wait for work in flight (a settlement request) before posd leaves anyway; below the unit's TimeoutStopSec. */
+export const STOP_GRACE_MS = 5000;
+
 export interface ShutdownOptions {
   log: Logger;
   /** Stops everything in order; resolves when the terminal is down. */
