@@ -13,10 +13,11 @@ const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')
   .option('--config <file>', 'posd.json (docs/config.md)', '/etc/posd/posd.json')
   .option('--log-level <level>', "pino log level (default: the configuration's log.level)")
+  .option('--check', 'check the configuration and exit: 0 when it is good, 2 when it has mistakes')
   .showHelpAfterError();
 
 program.parse(process.argv);
-const options = program.opts<{ config: string; logLevel?: string }>();
+const options = program.opts<{ config: string; logLevel?: string; check?: boolean }>();
 
 let config: LoadedConfig;
 try {
@@ -26,6 +27,10 @@ try {
   // A person reads this: plain lines on stderr, one per mistake, naming the file and the field.
   process.stderr.write(`${err.message}\nposd: not started: fix ${options.config} (docs/config.md explains every setting)\n`);
   process.exit(2);
+}
+if (options.check) {
+  process.stdout.write(`posd: ${options.config} is a good configuration (data directory ${config.dataDir})\n`);
+  process.exit(0);
 }
 // Structured logs (JSON lines on stdout) for journald or a log shipper: pino is fast and
 // never blocks the payment path on a slow terminal.

@@ -108,6 +108,13 @@ describe('the systemd units', () => {
     expect(posdGroups).toEqual(one(settings(read('posd.service')), 'SupplementaryGroups')!.split(' ').sort());
   });
 
+  it('deploy/posctl runs the built posctl, as the posd user when started as root', async () => {
+    const script = read('posctl');
+    await run('sh', ['-n', join(DEPLOY, 'posctl')]);
+    expect(script).toContain('exec runuser -u posd -- /usr/bin/node "$POSD_HOME/dist/src/bin/posctl.js" "$@"');
+    expect(existsSync(join(process.cwd(), 'dist/src/bin/posctl.js'))).toBe(true);
+  });
+
   it('deploy/posd.json, the file to start /etc/posd/posd.json from, is a valid configuration', () => {
     const config = parseConfig(JSON.parse(read('posd.json')), '/etc/posd');
     expect(config.dataDir).toBe('/var/lib/posd');

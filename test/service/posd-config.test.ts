@@ -34,6 +34,17 @@ describe('posd refuses a bad configuration in words a person reads', () => {
     ]);
   });
 
+  it('--check: checks the file and exits, 0 when good and 2 when not', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'posd.json');
+    writeFileSync(file, JSON.stringify({ dataDir: 'data' }));
+    expect(await posd('--config', file, '--check')).toEqual({ code: 0, stdout: `posd: ${file} is a good configuration (data directory ${join(dir, 'data')})\n`, stderr: '' });
+    writeFileSync(file, JSON.stringify({ dataDir: 'data', api: { listen: 'loopback' } }));
+    const bad = await posd('--config', file, '--check');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file}: api.listen must be host:port`);
+  });
+
   it('says so when the file is missing', async () => {
     const file = join(tempDir(), 'posd.json');
     const res = await posd('--config', file);
