@@ -76,10 +76,10 @@ if (!shutdown.stopping) {
     ],
   });
   for (const event of ['device.health', 'settlement.status', 'payment.approved'] as const) terminal.events.on(event, () => monitor?.statusChanged());
-  monitor.start();
   log.info(terminal.status(), 'posd running');
   // Journal open, terminal assembled, devices started: systemd may now call posd started (later: the API listening too).
   await notifier?.ready(monitor.statusLine());
+  if (!shutdown.stopping) monitor.start();
 }
 
 /** Settlement's state changes in the log: failures as warnings, the rest for debugging. */

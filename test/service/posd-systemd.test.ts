@@ -32,7 +32,8 @@ describe('posd under systemd (Type=notify, WatchdogSec)', () => {
       posd.kill('SIGTERM');
       expect(await socket.next((d) => d.startsWith('STOPPING=1'))).toBe('STOPPING=1\nSTATUS=stopping: finishing the work in flight');
       expect(await exit).toBe(0);
-      // Nothing before READY=1 but the first status; no READY=1 twice.
+      // READY=1 comes first, and once.
+      expect(socket.datagrams[0]).toBe(ready);
       expect(socket.datagrams.filter((d) => d.startsWith('READY=1'))).toHaveLength(1);
     } finally {
       posd.kill('SIGKILL');
