@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { DEFAULT_CONFIG, resolveDataDir } from '../cli/data-dir.js';
 import { CliError } from '../cli/exit.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
+import type { LoadedConfig } from '../app/config/config.js';
 import type { TerminalRecords } from '../app/inspect.js';
 
 /**
@@ -37,8 +40,35 @@ async function run(action: () => Promise<number> | number): Promise<void> {
   }
 }
 
+/** How a command names the terminal it works on. */
+interface TerminalOptions {
+  dataDir?: string;
+  config?: string;
+}
+
+const DATA_DIR_HELP = "posd's data directory (default: the dataDir of --config)";
+const CONFIG_HELP = `posd.json, to find the data directory (default: ${DEFAULT_CONFIG})`;
+
+/** posd.json read as posd reads it; its mistakes are posctl's usage errors (exit 2), one line each. */
+async function configReader(): Promise<(file: string) => LoadedConfig> {
+  const { ConfigError, loadConfig } = await import('../app/config/config.js');
+  return (file) => {
+    try {
+      return loadConfig(file);
+    } catch (e) {
+      throw e instanceof ConfigError ? new CliError(e.problems.join('\nposctl: ')) : e;
+    }
+  };
+}
+
+/** The data directory the options name (src/cli/data-dir.ts), through the configuration where they name none. */
+async function dataDirOf(options: TerminalOptions): Promise<string> {
+  return resolveDataDir(options, await configReader(), err);
+}
+
 /** Opens the terminal's records read-only (through the app, as every face does), runs, closes. */
-async function withRecords(dataDir: string, action: (records: TerminalRecords) => Promise<number> | number): Promise<number> {
+async function withRecords(options: TerminalOptions, action: (records: TerminalRecords) => Promise<number> | number): Promise<number> {
+  const dataDir = await dataDirOf(options);
   const { inspect } = await import('../app/inspect.js');
   const records = inspect(dataDir);
   try {
@@ -54,11 +84,13 @@ const journal = program.command('journal').description('export, verify and prove
 journal
   .command('export')
   .description('write the journal as JSON Lines (header, then one canonical record per line)')
-  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
+  .option('--config <file>', CONFIG_HELP)
   .requiredOption('--out <file>', 'export file')
-  .action((o: { dataDir: string; out: string }) => run(async () => {
-    const { exportCommand } = await import('../cli/journal-commands.js');
-    return withRecords(o.dataDir, (records) => exportCommand(records, o, out));
+  .action((o: TerminalOptions & { out: string }) => run(async () => {
+    const { checkExportTarget, exportCommand } = await import('../cli/journal-commands.js');
+    checkExportTarget(o.out);
+    return withRecords(o, (records) => exportCommand(records, o, out));
   }));
 journal
   .command('verify <file>')
@@ -73,15 +105,16 @@ journal
 journal
   .command('prove')
   .description('print an RFC 9162 proof: --seq N, that a record is in a checkpoint; --from N --to M, that checkpoint M extends checkpoint N')
-  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
+  .option('--config <file>', CONFIG_HELP)
   .option('--seq <n>', 'inclusion: the record to prove')
   .option('--checkpoint <n>', 'inclusion: the checkpoint to prove against (default: the first one after the record)')
   .option('--from <n>', 'consistency: the older checkpoint (seq)')
   .option('--to <n>', 'consistency: the newer checkpoint (seq)')
-  .action((o: { dataDir: string; seq?: string; checkpoint?: string; from?: string; to?: string }) =>
+  .action((o: TerminalOptions & { seq?: string; checkpoint?: string; from?: string; to?: string }) =>
     run(async () => {
       const { proveCommand } = await import('../cli/proof-commands.js');
-      return withRecords(o.dataDir, (records) => proveCommand(records.journal, o, out));
+      return withRecords(o, (records) => proveCommand(records.journal, o, out));
     }),
   );
 journal
@@ -94,28 +127,43 @@ journal
 program
   .command('status')
   .description('journal head, grand totals, settlement backlog and dead letters')
-  .requiredOption('--data-dir <dir>', 'posd data directory')
+  .option('--data-dir <dir>', DATA_DIR_HELP)
+  .option('--config <file>', CONFIG_HELP)
   .option('--json', 'one JSON object')
   .option('--dead', 'list the dead letters with their reasons')
-  .action((o: { dataDir: string; json?: boolean; dead?: boolean }) => run(async () => {
+  .action((o: TerminalOptions & { json?: boolean; dead?: boolean }) => run(async () => {
     const { statusCommand } = await import('../cli/status-commands.js');
-    return withRecords(o.dataDir, (records) => statusCommand(records, o, out));
+    return withRecords(o, (records) => statusCommand(records, o, out));
   }));
 
 program
   .command('settle')
   .description('forward and settle everything now (when posd is not running)')
-  .requiredOption('--data-dir <dir>', 'posd data directory')
-  .requiredOption('--acquirer <url>', 'acquirer base URL')
-  .requiredOption('--acquirer-key <hex>', "acquirer's public key")
+  .option('--data-dir <dir>', DATA_DIR_HELP)
+  .option('--config <file>', `${CONFIG_HELP}; its acquirer section is used unless --acquirer and --acquirer-key are given`)
+  .option('--acquirer <url>', "acquirer base URL (default: the configuration's acquirer.url)")
+  .option('--acquirer-key <hex>', "acquirer's public key (default: the configuration's acquirer.publicKey)")
   .option('--attempts <n>', 'give up after this many failures in a row', '5')
-  .action((o: { dataDir: string; acquirer: string; acquirerKey: string; attempts?: string }) =>
+  .action((o: TerminalOptions & { acquirer?: string; acquirerKey?: string; attempts?: string }) =>
     run(async () => {
-      const [{ settleCommand }, { assemble }, { parseHexKey }] = await Promise.all([import('../cli/status-commands.js'), import('../app/index.js'), import('../cli/exit.js')]);
-      parseHexKey(o.acquirerKey, '--acquirer-key');
-      if (!/^https?:\/\/[^/\s]+/.test(o.acquirer)) throw new CliError(`--acquirer must be the acquirer's http(s) URL, such as http://127.0.0.1:8080 (got ${JSON.stringify(o.acquirer)})`);
+      const [{ settleCommand }, { assemble }, { parseHexKey, parseHttpUrl }, loadConfig] = await Promise.all([
+        import('../cli/status-commands.js'),
+        import('../app/index.js'),
+        import('../cli/exit.js'),
+        configReader(),
+      ]);
+      const configFile = o.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+      const configured = (o.acquirer === undefined || o.acquirerKey === undefined) && configFile !== undefined ? loadConfig(configFile).acquirer : undefined;
+      const url = o.acquirer ?? configured?.url;
+      const key = o.acquirerKey ?? configured?.publicKey;
+      if (url === undefined || key === undefined) {
+        throw new CliError('settle needs the acquirer: give --acquirer URL and --acquirer-key HEX, or a configuration (--config) with an acquirer section');
+      }
+      parseHttpUrl(url, '--acquirer');
+      parseHexKey(key, '--acquirer-key');
+      const dataDir = await dataDirOf(o);
       const terminal = await assemble(
-        { dataDir: o.dataDir, merchant: { name: 'posctl' }, acquirer: { url: o.acquirer, publicKey: o.acquirerKey }, devices: {} },
+        { dataDir, merchant: { name: 'posctl' }, acquirer: { url, publicKey: key }, devices: {} },
         { settleInBackground: false, products: [] },
       );
       try {

@@ -24,3 +24,17 @@ export function parseSeq(text: string, what: string): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`${what} must be a record seq (a whole number >= 0)`);
   return n;
 }
+
+/** An acquirer's base URL: http(s), with a host. */
+export function parseHttpUrl(text: string, what: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '') {
+    throw new CliError(`${what} must be an http(s) URL such as http://127.0.0.1:8080 (got ${JSON.stringify(text)})`);
+  }
+  return text;
+}

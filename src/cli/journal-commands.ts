@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PUBLIC_KEY_PROBLEMS, publicKeyProblem } from '../crypto/ed25519.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure, type VerifyFailureCode, type VerifySummary } from '../protocol/chain-verifier.js';
@@ -8,6 +9,14 @@ import type { TerminalRecords } from '../app/inspect.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 
 type Out = (line: string) => void;
+
+/** The export file can be written: its folder exists, and it is not itself a folder. */
+export function checkExportTarget(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new CliError(`cannot write ${file}: the folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new CliError(`cannot write ${file}: ${folder} is not a folder`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new CliError(`cannot write ${file}: it is a folder; --out takes a file name`);
+}
 
 export function exportCommand(records: TerminalRecords, options: { out: string }, out: Out): number {
   const { count } = records.exportTo(options.out);
@@ -53,6 +62,7 @@ export async function verifyCommand(
 }
 
 async function verify(file: string, options: { publicKey?: string; acquirerKey?: string; anchor?: string }): Promise<VerifySummary> {
+  if (options.anchor !== undefined && options.acquirerKey === undefined) throw new CliError("--anchor needs --acquirer-key: an anchor is only worth the acquirer's signature on it");
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
   const expectedPublicKey = parseHexKey(options.publicKey, '--public-key');
   const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');

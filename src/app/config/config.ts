@@ -1,103 +1,73 @@
-import type { DevicesConfig } from '../../drivers/registry.js';
-import { CodedError } from '../../errors/coded-error.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { CodedError } from '../../errors/coded-error.js';
+import type { PosdConfigFile } from './schema.js';
+import type { ApiSettings } from './sections/api.js';
+import type { LogSettings } from './sections/log.js';
+import { validateConfig } from './validate.js';
 
 /**
- * posd's configuration file (JSON). Device URIs are as in docs/hardware.md; the acquirer's
- * URL and public key come from provisioning (until the provisioning flow exists, from here).
+ * posd's configuration as the terminal is assembled from it: posd.json (schema.ts, docs/config.md)
+ * with the merchant and devices sections always present. Device URIs are as in docs/hardware.md;
+ * the acquirer's URL and public key come from provisioning (until the provisioning flow exists,
+ * from here).
  */
-export interface PosdConfig {
-  dataDir: string;
-  /** The product catalogue file (CSV or JSON, docs/catalogue.md); by default catalog.csv or catalog.json in the data directory. */
-  catalog?: string;
-  merchant: { name: string; city?: string };
-  acquirer?: { url: string; publicKey: string };
-  /** Each device kind's settings, as the device registry takes them (docs/hardware.md). */
-  devices: { -readonly [K in keyof DevicesConfig]: DevicesConfig[K] };
-}
+export type PosdConfig = PosdConfigFile & Required<Pick<PosdConfigFile, 'merchant' | 'devices'>>;
+
+/** A configuration read from a file: every default filled in, every path absolute. */
+export type LoadedConfig = PosdConfig & { api: ApiSettings; log: LogSettings };
 
 export class ConfigError extends CodedError<'bad_config'> {
   override readonly name = 'ConfigError';
-  constructor(message: string) {
-    super('bad_config', message);
+  /** One sentence per mistake, each naming the file and the field. */
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super('bad_config', list.join('\n'));
+    this.problems = list;
   }
 }
 
-type Obj = Record<string, unknown>;
-
-function obj(value: unknown, path: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path} must be an object`);
-  return value as Obj;
-}
-
-function str(value: unknown, path: string, re?: RegExp, what?: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${path} must be a non-empty string`);
-  if (re && !re.test(value)) throw new ConfigError(`${path} must be ${what}`);
-  return value;
-}
-
-function only(o: Obj, path: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(o)) if (!allowed.includes(key)) throw new ConfigError(`${path}.${key} is not a setting (known: ${allowed.join(', ')})`);
-}
-
-function device(value: unknown, path: string, extra: readonly string[] = []): Obj & { uri: string } {
-  const d = obj(value, path);
-  only(d, path, ['uri', ...extra]);
-  return { ...d, uri: str(d.uri, `${path}.uri`, /^(serial|hid|sim|gpio):./, 'a device URI (serial:, hid:, sim:, gpio:)') };
-}
-
-/** Checks a parsed configuration; relative paths are taken from `baseDir`. */
-export function parseConfig(value: unknown, baseDir: string): PosdConfig {
-  const c = obj(value, 'config');
-  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices']);
-  const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
-  only(merchant, 'merchant', ['name', 'city']);
-  const devices = obj(c.devices ?? {}, 'devices');
-  only(devices, 'devices', ['printer', 'scanner', 'nfc', 'gpio']);
-  const config: PosdConfig = {
-    dataDir: resolve(baseDir, str(c.dataDir, 'dataDir')),
-    ...(c.catalog !== undefined ? { catalog: resolve(baseDir, str(c.catalog, 'catalog')) } : {}),
-    merchant: { name: str(merchant.name, 'merchant.name'), ...(merchant.city !== undefined ? { city: str(merchant.city, 'merchant.city') } : {}) },
-    devices: {},
+/**
+ * Checks a parsed configuration against the schema and fills in its defaults; relative paths are
+ * taken from `baseDir`. `source` names the file in messages. The value given is not changed.
+ */
+export function parseConfig(value: unknown, baseDir: string, source = 'config'): LoadedConfig {
+  const result = validateConfig(structuredClone(value));
+  if (!result.ok) throw new ConfigError(result.problems.map((p) => `${source}: ${p}`));
+  const config = result.config as LoadedConfig;
+  const path = (p: string): string => resolve(baseDir, p);
+  return {
+    ...config,
+    dataDir: path(config.dataDir),
+    ...(config.catalog !== undefined ? { catalog: path(config.catalog) } : {}),
+    api: { ...config.api, ...(config.api.tls ? { tls: { cert: path(config.api.tls.cert), key: path(config.api.tls.key) } } : {}) },
   };
-  if (c.acquirer !== undefined) {
-    const a = obj(c.acquirer, 'acquirer');
-    only(a, 'acquirer', ['url', 'publicKey']);
-    config.acquirer = {
-      url: str(a.url, 'acquirer.url', /^https?:\/\/./, 'an http(s) URL'),
-      publicKey: str(a.publicKey, 'acquirer.publicKey', /^[0-9a-f]{64}$/, '64 lower-case hex digits'),
-    };
-  }
-  if (devices.printer !== undefined) {
-    const p = device(devices.printer, 'devices.printer', ['profile']);
-    config.devices.printer = { uri: p.uri, ...(p.profile !== undefined ? { profile: str(p.profile, 'devices.printer.profile') } : {}) };
-  }
-  if (devices.scanner !== undefined) {
-    const d = device(devices.scanner, 'devices.scanner', ['mode']);
-    const mode = d.mode === undefined ? undefined : str(d.mode, 'devices.scanner.mode', /^(wedge|pos|serial)$/, 'wedge, pos or serial');
-    config.devices.scanner = { uri: d.uri, ...(mode ? { mode: mode as 'wedge' | 'pos' | 'serial' } : {}) };
-  }
-  if (devices.nfc !== undefined) config.devices.nfc = { uri: device(devices.nfc, 'devices.nfc').uri };
-  if (devices.gpio !== undefined) {
-    const d = device(devices.gpio, 'devices.gpio', ['pins', 'timing']);
-    config.devices.gpio = { uri: d.uri, pins: d.pins, ...(d.timing !== undefined ? { timing: d.timing } : {}) };
-  }
-  return config;
 }
 
-export function loadConfig(file: string): PosdConfig {
+export function loadConfig(file: string): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'a directory, not a file' : (err as Error).message;
+    throw new ConfigError(`${file}: cannot read the configuration: ${why}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${file} is not JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: not valid JSON${jsonErrorPlace(text, (err as Error).message)}: ${(err as Error).message}`);
   }
-  return parseConfig(value, dirname(resolve(file)));
+  return parseConfig(value, dirname(resolve(file)), file);
+}
+
+/** " (line L, column C)" from JSON.parse's "at position N", when it says so. */
+function jsonErrorPlace(text: string, message: string): string {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return '';
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  return ` (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
 }
