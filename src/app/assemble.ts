@@ -99,8 +99,9 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       });
       const running = drainer;
       closers.push(async () => {
-        await running.stop();
+        // Abandon a request in flight first: its batch is stored and goes again, same key, at the next start.
         client.close();
+        await running.stop();
       });
     } else {
       log.warn({}, 'no acquirer configured: payments are kept in the journal until one is');

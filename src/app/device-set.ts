@@ -32,10 +32,8 @@ export class DeviceSet {
   }
 
   start(): void {
-    for (const [kind, device] of this.entries()) {
-      device.start();
-      this.report(kind, device.health());
-    }
+    // Each device announces its own move to connecting, which report() logs.
+    for (const [, device] of this.entries()) device.start();
   }
 
   async stop(): Promise<void> {
