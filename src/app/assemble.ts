@@ -12,6 +12,7 @@ import { CatalogSource } from './catalog-source.js';
 import type { PosdConfig } from './config/config.js';
 import { DeviceSet } from './device-set.js';
 import { TerminalEventStream } from './events.js';
+import { acquireWriterLock } from './writer-lock.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
@@ -34,7 +35,14 @@ export interface AssembleOptions {
 export async function assemble(config: PosdConfig, options: AssembleOptions = {}): Promise<PosTerminal> {
   const log = options.log ?? silentLogger;
   const events = new TerminalEventStream();
-  const journal = Journal.open(config.dataDir);
+  const lock = acquireWriterLock(config.dataDir);
+  let journal: Journal;
+  try {
+    journal = Journal.open(config.dataDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const closers: (() => Promise<void> | void)[] = [];
   try {
     log.info({ terminal: journal.terminalId, headSeq: journal.headSeq, dataDir: config.dataDir }, 'journal open');
@@ -96,11 +104,12 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     devices.start();
     indicators?.setFault(false);
     if (options.settleInBackground !== false) drainer?.start();
-    closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, closers, log);
+    closers.push(() => journal.close(), () => lock.release());
+    return new PosTerminal(events, journal, { engine, checkout, after, policy, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, closers, log);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();
+    lock.release();
     throw err;
   }
 }

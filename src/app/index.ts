@@ -3,3 +3,4 @@ export { ConfigError, loadConfig, parseConfig, type PosdConfig } from './config/
 export { TerminalEventStream, type TerminalEvents } from './events.js';
 export { silentLogger, type Logger } from './logger.js';
 export { PosTerminal, type ReportService, type SaleService, type SettlementService, type TerminalStatus } from './terminal.js';
+export { WriterLockError } from './writer-lock.js';

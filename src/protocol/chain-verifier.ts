@@ -3,6 +3,7 @@ import { CodedError } from '../errors/coded-error.js';
 import { fromHex, isHex, toHex } from '../encoding/hex.js';
 import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
+import { DayCloseChecker, type DayCloseFailureCode } from './day-close-rules.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
 import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
@@ -23,6 +24,7 @@ export type VerifyFailureCode =
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | DayCloseFailureCode
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -80,6 +82,7 @@ export class ChainVerifier {
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
+  private readonly dayCloses = new DayCloseChecker();
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -150,6 +153,8 @@ export class ChainVerifier {
       default:
         break;
     }
+    const dayClose = this.dayCloses.observe(record);
+    if (dayClose) failAt(dayClose.code, dayClose.message, seq);
     this.frontier.add(fromHex(hash, 32));
     this.totals = totals;
     this.prev = hash;
