@@ -11,7 +11,7 @@ const MAX_PIXELS = 40_000_000;
 
 /**
  * Finds the QR code in a PNG (a receipt photographed, scanned, or drawn by the printer twin) and
- * returns its bytes, or null when there is none. Throws CliError (exit 2) when the file cannot
+ * returns its bytes, or null when there is none; with several, the first from the top. Throws CliError (exit 2) when the file cannot
  * be read as a PNG.
  */
 export function qrFromPng(file: string): { bytes: Uint8Array; version: number } | null {
@@ -33,6 +33,16 @@ export function qrFromPng(file: string): { bytes: Uint8Array; version: number } 
   }
   const module = createRequire(import.meta.url)('jsqr') as JsQr & { default?: JsQr };
   const jsQR = module.default ?? module;
-  const found = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height, { inversionAttempts: 'attemptBoth' });
+  const decode = (top: number, height: number): QRCode | null =>
+    jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset + top * image.width * 4, height * image.width * 4), image.width, height, { inversionAttempts: 'attemptBoth' });
+  // jsqr finds one symbol per picture; a strip of paper with two copies (two QR codes) needs
+  // windows: twice as tall as wide, half a width apart, from the top. The first QR found wins.
+  let found = decode(0, image.height);
+  const window = Math.min(image.height, image.width * 2);
+  const step = Math.max(1, Math.floor(image.width / 2));
+  for (let top = 0; !found && image.height > window && top < image.height; top += step) {
+    found = decode(Math.min(top, image.height - window), window);
+    if (top + window >= image.height) break;
+  }
   return found ? { bytes: Uint8Array.from(found.binaryData), version: found.version } : null;
 }

@@ -20,12 +20,15 @@ export function buildReceipt(input: ReceiptInput): ReceiptContent {
   const { record, payment, language: lang } = input;
   const asset = record.body.asset;
   const at = localTime(record.time.wall, input.timezone);
-  const text = (s: string, fallback?: string): string => forLanguage(lang, s, fallback);
+  const text = (s: string, fallback = '?'): string => forLanguage(lang, s, fallback);
+  const optional = (s: string | undefined): string | null => (s ? forLanguage(lang, s) : null);
 
   const header = [text(input.merchant.name, 'posd')];
-  if (input.merchant.address) header.push(text(input.merchant.address));
+  const address = optional(input.merchant.address);
+  if (address) header.push(address);
   if (input.merchant.phone) header.push(`${word(lang, 'tel')} ${text(input.merchant.phone)}`);
-  if (input.merchant.city) header.push(text(input.merchant.city));
+  const city = optional(input.merchant.city);
+  if (city) header.push(city);
 
   const titles = [word(lang, TITLE[record.kind])];
   if (input.copy) titles.push(word(lang, input.copy === 'merchant' ? 'merchantCopy' : 'customerCopy'));

@@ -72,10 +72,13 @@ export function tenderName(language: ReceiptLanguage, tender: string): string {
 
 /**
  * Text for a printer without Chinese: characters outside printable ASCII are dropped and the
- * spaces around them closed up (`矿泉水 Mineral water` -> `Mineral water`); empty -> the fallback.
+ * spaces around them closed up (`矿泉水 Mineral water` -> `Mineral water`). When what remains
+ * has no letter (`杭州市文三路 90 号` -> `90`), nothing readable is left: the fallback, or null.
  */
-export function forLanguage(language: ReceiptLanguage, text: string, fallback = '?'): string {
-  if (language !== 'en') return text;
+export function forLanguage(language: ReceiptLanguage, text: string): string | null;
+export function forLanguage(language: ReceiptLanguage, text: string, fallback: string): string;
+export function forLanguage(language: ReceiptLanguage, text: string, fallback?: string): string | null {
+  if (language !== 'en' || /^[\x20-\x7e]*$/.test(text)) return text;
   const ascii = text.replace(/[^\x20-\x7e]/g, ' ').replace(/\s+/g, ' ').trim();
-  return ascii.length > 0 ? ascii : fallback;
+  return /[A-Za-z]/.test(ascii) ? ascii : (fallback ?? null);
 }

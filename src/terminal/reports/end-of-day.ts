@@ -114,6 +114,7 @@ export function reportContent(report: EndOfDayReport, look: ReportLook): Receipt
   }
   if (sections.length === 0) sections.push({ title: word(lang, 'nothing'), rows: [] });
   const header = [forLanguage(lang, look.merchant.name, 'posd')];
-  if (look.merchant.city) header.push(forLanguage(lang, look.merchant.city));
+  const city = look.merchant.city ? forLanguage(lang, look.merchant.city) : null;
+  if (city) header.push(city);
   return { header, titles, info, items: [], totals: [], sections, footer: [`${at.zone} UTC${at.offset}`] };
 }
