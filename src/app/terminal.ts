@@ -13,12 +13,10 @@ import type { PaymentRequest } from '../payments/request.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
-import { localDay } from '../terminal/local-time.js';
 import type { ReceiptContent, ReceiptOutput } from '../terminal/ports.js';
 import { ReceiptError } from '../terminal/receipts/errors.js';
-import { closeDay, type DayClose } from '../terminal/reports/day-close.js';
+import { businessDay, closeDay, type DayClose } from '../terminal/reports/day-close.js';
 import { reportContent, xReport, zReport, type EndOfDayReport } from '../terminal/reports/end-of-day.js';
-import { openDay, shiftTotals } from '../terminal/reports/shift-totals.js';
 import type { ScanClass } from '../terminal/scan-classification/index.js';
 import type { DeviceSet } from './device-set.js';
 import type { TerminalEventStream } from './events.js';
@@ -190,12 +188,7 @@ export class PosTerminal {
         const active = parts.engine.current();
         if (active) throw new PaymentError('busy', `payment ${active.id} is in progress (${active.state}): finish or cancel it before closing the day`);
         const now = Date.now();
-        let day = options.day;
-        if (day === undefined) {
-          const { from } = openDay(journal);
-          day = localDay(shiftTotals(journal, from, journal.headSeq).firstWall ?? now, zone());
-        }
-        const report = zReport(journal.terminalId, closeDay(journal, day), now);
+        const report = zReport(journal.terminalId, closeDay(journal, options.day ?? businessDay(journal, zone(), now)), now);
         this.log.info({ z: report.z, day: report.day, from: report.from, through: report.through, seq: report.dayCloseSeq }, 'day closed (Z report)');
         this.drainer?.drainOnce().catch((err: Error) => this.log.warn({ err: err.message }, 'settlement after the day close did not finish; it is retried'));
         return report;

@@ -35,7 +35,6 @@ const WORDS = {
   dayClose: ['日结', 'day close'],
   day: ['营业日', 'Business day'],
   records: ['记录', 'Records'],
-  printed: ['打印时间', 'Printed'],
   sales: ['销售', 'Sales'],
   refunds: ['退款', 'Refunds'],
   voids: ['撤销', 'Voids'],

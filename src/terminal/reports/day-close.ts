@@ -1,6 +1,7 @@
 import { isCalendarDay } from '../../protocol/day-totals.js';
 import type { KindTotals, TenderTotals } from '../../protocol/record.js';
 import type { AppendResult, Journal } from '../ledger/journal.js';
+import { localDay } from '../local-time.js';
 import { ReportError } from './errors.js';
 import { openDay, shiftTotals } from './shift-totals.js';
 
@@ -32,4 +33,19 @@ export function closeDay(journal: Journal, day: string): DayClose {
   const record = journal.append({ kind: 'day_close', body: { day, z, from, through, totals: shift.totals, tenders: shift.tenders } });
   const checkpoint = journal.appendCheckpoint();
   return { record, checkpoint, day, z, from, through, totals: shift.totals, tenders: shift.tenders, records: shift.records };
+}
+
+/**
+ * The business day a Z closes when none is named: the local date (in the shop's zone) of the
+ * open day's first financial record, so a shop open past midnight closes the day it opened;
+ * with no record yet, today's local date.
+ */
+export function businessDay(journal: Journal, zone: string, now: number): string {
+  const { from } = openDay(journal);
+  let wall = now;
+  for (const record of journal.financialRecords(from, journal.headSeq)) {
+    wall = record.time.wall;
+    break; // ends the query (an open iterator would keep the connection busy)
+  }
+  return localDay(wall, zone);
 }

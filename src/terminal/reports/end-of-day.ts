@@ -84,7 +84,7 @@ export function reportContent(report: EndOfDayReport, look: ReportLook): Receipt
   const info: ReceiptRow[] = [{ label: word(lang, 'terminal'), value: report.terminal }];
   if (report.day) info.push({ label: word(lang, 'day'), value: report.day });
   info.push({ label: word(lang, 'records'), value: report.through >= report.from ? `${report.from}-${report.through}` : '-' });
-  info.push({ label: word(lang, 'printed'), value: `${at.date} ${at.time}` });
+  info.push({ label: word(lang, 'time'), value: `${at.date} ${at.time}` });
   if (report.type === 'X') info.push({ label: word(lang, 'nextZ'), value: String(report.z) });
   if (report.dayCloseSeq !== null) info.push({ label: word(lang, 'number'), value: String(report.dayCloseSeq) });
 
@@ -95,7 +95,7 @@ export function reportContent(report: EndOfDayReport, look: ReportLook): Receipt
     for (const [kind, name] of KIND_WORDS) {
       const t = byKind[kind];
       if (!t && kind === 'reversal') continue;
-      rows.push({ label: `${word(lang, name)} (${t?.n ?? 0})`, value: `${kind === 'payment' ? '' : '-'}${money(t?.amount ?? 0, asset)}` });
+      rows.push({ label: `${word(lang, name)} (${t?.n ?? 0})`, value: `${kind === 'payment' || !t ? '' : '-'}${money(t?.amount ?? 0, asset)}` });
     }
     rows.push({ label: word(lang, 'net'), value: money(netOf(byKind), asset), emphasis: true });
     sections.push({ title: asset, rows });
