@@ -66,9 +66,10 @@ export interface VerifySummary {
 }
 
 /**
- * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint):
+ * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint, and one
+ * byte per record for the day closes' totals by tender):
  * canonical form, seq continuity, hash chain, signatures under the key in force, grand totals,
- * key rotations, checkpoint Merkle roots and the acquirer's countersignatures.
+ * key rotations, checkpoint Merkle roots, the acquirer's countersignatures and day closes.
  */
 export class ChainVerifier {
   private expectedSeq = 0;
