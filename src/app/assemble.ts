@@ -13,6 +13,7 @@ import type { PosdConfig } from './config/config.js';
 import { DeviceSet } from './device-set.js';
 import { IntegrityGuard } from './integrity-guard.js';
 import { TerminalEventStream } from './events.js';
+import { acquireWriterLock } from './writer-lock.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
@@ -35,7 +36,14 @@ export interface AssembleOptions {
 export async function assemble(config: PosdConfig, options: AssembleOptions = {}): Promise<PosTerminal> {
   const log = options.log ?? silentLogger;
   const events = new TerminalEventStream();
-  const journal = Journal.open(config.dataDir);
+  const lock = acquireWriterLock(config.dataDir);
+  let journal: Journal;
+  try {
+    journal = Journal.open(config.dataDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const closers: (() => Promise<void> | void)[] = [];
   try {
     log.info({ terminal: journal.terminalId, headSeq: journal.headSeq, dataDir: config.dataDir }, 'journal open');
@@ -113,11 +121,12 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy && options.settleInBackground !== false) drainer?.start();
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
-    closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, integrity, closers, log);
+    closers.push(() => journal.close(), () => lock.release());
+    return new PosTerminal(events, journal, { engine, checkout, after, policy, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();
+    lock.release();
     throw err;
   }
 }

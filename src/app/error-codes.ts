@@ -15,6 +15,9 @@ import type { SettlementErrorCode } from '../settlement/errors.js';
 import type { CodeTableErrorCode } from '../terminal/scan-classification/tables.js';
 import type { JournalErrorCode } from '../terminal/ledger/errors.js';
 import type { LedgerIntegrityCode } from '../terminal/ledger/integrity-error.js';
+import type { ReceiptQrErrorCode } from '../protocol/receipt-qr.js';
+import type { ReceiptErrorCode } from '../terminal/receipts/errors.js';
+import type { ReportErrorCode } from '../terminal/reports/errors.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -38,6 +41,10 @@ export type PosdErrorCode =
   | ScannerErrorCode
   | GpioErrorCode
   | ApduErrorCode
+  | ReceiptQrErrorCode
+  | ReceiptErrorCode
+  | ReportErrorCode
+  | 'writer_running'
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

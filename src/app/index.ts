@@ -4,3 +4,4 @@ export { configJsonSchema, configJsonSchemaText, type PosdConfigFile } from './c
 export { TerminalEventStream, type TerminalEvents } from './events.js';
 export { silentLogger, type Logger } from './logger.js';
 export { PosTerminal, type ReportService, type SaleService, type SettlementService, type TerminalStatus } from './terminal.js';
+export { WriterLockError } from './writer-lock.js';

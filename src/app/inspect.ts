@@ -6,6 +6,7 @@ import { Outbox, type SettlementCounters } from '../settlement/outbox.js';
 import { exportJournal } from '../terminal/ledger/export.js';
 import { Journal } from '../terminal/ledger/journal.js';
 import type { DeadLetter } from '../terminal/ledger/settlement-book.js';
+import { xReport, type EndOfDayReport } from '../terminal/reports/end-of-day.js';
 
 /** A terminal's records opened read-only beside a running posd: what posctl's inspecting commands read. */
 export interface TerminalRecords {
@@ -19,6 +20,8 @@ export interface TerminalRecords {
   readonly journal: Journal;
   /** Writes the export file (docs/journal.md, section 8). */
   exportTo(file: string): { count: number };
+  /** The X report: totals since the last day close, read-only. */
+  xReport(): EndOfDayReport;
   close(): void;
 }
 
@@ -39,6 +42,7 @@ export function inspect(dataDir: string): TerminalRecords {
     settlement: outbox && book ? { attempted: book.attempted, counters: () => outbox.counters(), deadLetters: () => outbox.deadLetters() } : null,
     journal,
     exportTo: (file) => ({ count: exportJournal(journal, file).records }),
+    xReport: () => xReport(journal, Date.now()),
     close: () => journal.close(),
   };
 }

@@ -49,7 +49,7 @@ export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout:
     outOfService,
   });
   const checkout = new Checkout({ engine, catalog: { find: (gtin) => catalog.catalog.find(gtin) }, codeTables: () => policy().codeTable, ...(indicators ? { indicators } : {}) });
-  const after = new AfterPayment({ engine, journal, merchant: () => config.merchant, ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });
+  const after = new AfterPayment({ engine, journal, policy, settlement: () => settlementPoint(journal), ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });
   checkout.on('item', (line, total) => {
     log.info({ gtin: line.product.gtin, name: line.product.name, quantity: line.quantity, total }, 'item');
     events.emit('sale.item', { line, total });

@@ -4,15 +4,19 @@ import type { DeviceTypes } from '../drivers/registry.js';
 import type { Totals } from '../protocol/record.js';
 import type { DrainReport, SettlementDrainer, SettlementStatus } from '../settlement/drainer.js';
 import type { Catalog } from '../terminal/catalog/catalog.js';
-import type { AfterPayment } from '../payments/after-payment.js';
+import type { AfterPayment, CopyChoice } from '../payments/after-payment.js';
 import type { CashApproval, Checkout } from '../payments/checkout.js';
 import type { PaymentEngine } from '../payments/engine.js';
 import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.js';
+import type { PaymentPolicy } from '../payments/policy.js';
 import type { PaymentRequest } from '../payments/request.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
-import { closeDay, type DayClose } from '../terminal/reports/day-close.js';
+import type { ReceiptContent, ReceiptOutput } from '../terminal/ports.js';
+import { ReceiptError } from '../terminal/receipts/errors.js';
+import { businessDay, closeDay, type DayClose } from '../terminal/reports/day-close.js';
+import { reportContent, xReport, zReport, type EndOfDayReport } from '../terminal/reports/end-of-day.js';
 import type { ScanClass } from '../terminal/scan-classification/index.js';
 import type { DeviceSet } from './device-set.js';
 import type { TerminalEventStream } from './events.js';
@@ -64,6 +68,10 @@ export interface SaleParts {
   engine: PaymentEngine;
   checkout: Checkout;
   after: AfterPayment;
+  /** The policy in force (merchant, time zone); default: the defaults. */
+  policy?: () => PaymentPolicy;
+  /** The printer for reports. */
+  printer?: ReceiptOutput;
 }
 
 export interface SettlementService {
@@ -75,6 +83,29 @@ export interface SettlementService {
 export interface ReportService {
   /** The Z report: closes the business day with a signed day_close record and a checkpoint. */
   closeDay(day: string): DayClose;
+  /** The X report: running totals since the last Z, by asset and by method; resets nothing. */
+  x(): EndOfDayReport;
+  /**
+   * The Z report: closes the business day (irreversible; the next Z number), appends the
+   * day_close record and a checkpoint, then starts settlement. `day` defaults to the local date
+   * (shop's zone) of the day's first financial record, or today when there is none. Refused
+   * with PaymentError('busy') while a payment is in progress.
+   */
+  z(options?: { day?: string }): EndOfDayReport;
+  /** Prints an X or Z report. */
+  print(report: EndOfDayReport): Promise<void>;
+}
+
+/** Receipts from the journal: reprints of any payment, refund, void or reversal. */
+export interface ReceiptService {
+  /** Prints a record's receipt again, marked as a reprint; the last receipt when no seq is given. Returns the seq printed. */
+  reprint(seq?: number, options?: { copies?: CopyChoice }): Promise<number>;
+  /** The newest record with a receipt (payment, refund or void), or null. */
+  last(): number | null;
+  /** A record's receipts as they would print now, one per copy. */
+  content(seq: number, options?: { copies?: CopyChoice; reprint?: boolean }): ReceiptContent[];
+  /** The QR text of a record's receipt (docs/receipt-qr.md). */
+  qr(seq: number): string | null;
 }
 
 /**
@@ -87,6 +118,7 @@ export class PosTerminal {
   readonly payments: PaymentService;
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
+  readonly receipts: ReceiptService;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -125,7 +157,7 @@ export class PosTerminal {
         const payment = engine.get(id);
         if (!payment) throw new PaymentError('payment_not_found', `no payment ${id}`);
         if (payment.state !== 'succeeded') throw new PaymentError('not_waiting', `payment ${id} is ${payment.state}: there is no receipt`);
-        await after.print(payment);
+        await after.print(payment, { reprint: true });
       },
       methods: () => engine.methods(),
     };
@@ -135,7 +167,42 @@ export class PosTerminal {
           settleNow: (maxAttempts = 1) => drainer.drain(maxAttempts),
         }
       : null;
-    this.reports = { closeDay: (day) => closeDay(journal, day) };
+    this.reports = this.reportService(parts);
+    this.receipts = {
+      reprint: async (seq, options = {}) => {
+        const target = seq ?? after.lastReceiptSeq();
+        if (target === null) throw new ReceiptError('not_found', 'no receipt has been printed on this terminal yet');
+        await after.printRecord(target, { reprint: true, ...(options.copies ? { copies: options.copies } : {}) });
+        return target;
+      },
+      last: () => after.lastReceiptSeq(),
+      content: (seq, options = {}) => after.receipts(seq, options),
+      qr: (seq) => after.qr(seq),
+    };
+  }
+
+  private reportService(parts: SaleParts): ReportService {
+    const journal = this.journal;
+    const zone = (): string => parts.policy?.().merchant.timezone ?? 'Asia/Shanghai';
+    return {
+      closeDay: (day) => closeDay(journal, day),
+      x: () => xReport(journal, Date.now()),
+      z: (options = {}) => {
+        const active = parts.engine.current();
+        if (active) throw new PaymentError('busy', `payment ${active.id} is in progress (${active.state}): finish or cancel it before closing the day`);
+        const now = Date.now();
+        const report = zReport(journal.terminalId, closeDay(journal, options.day ?? businessDay(journal, zone(), now)), now);
+        this.log.info({ z: report.z, day: report.day, from: report.from, through: report.through, seq: report.dayCloseSeq }, 'day closed (Z report)');
+        this.drainer?.drainOnce().catch((err: Error) => this.log.warn({ err: err.message }, 'settlement after the day close did not finish; it is retried'));
+        return report;
+      },
+      print: async (report) => {
+        if (!parts.printer) throw new ReceiptError('no_printer', 'this terminal has no printer');
+        const policy = parts.policy?.();
+        const merchant = { name: policy?.merchant.name ?? 'posd', ...(policy?.merchant.city ? { city: policy.merchant.city } : {}) };
+        await parts.printer.print(reportContent(report, { merchant, timezone: zone(), language: parts.printer.chinese === false ? 'en' : 'zh-en' }));
+      },
+    };
   }
 
   get id(): string {

@@ -5,8 +5,9 @@ import { DEFAULT_CONFIG, resolveDataDir } from '../cli/data-dir.js';
 import { CliError } from '../cli/exit.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
-import type { LoadedConfig } from '../app/config/config.js';
+import type { LoadedConfig, PosdConfig } from '../app/config/config.js';
 import type { TerminalRecords } from '../app/inspect.js';
+import type { PosTerminal } from '../app/terminal.js';
 
 /**
  * Output that outlives its reader: when stdout or stderr is a pipe closed early (`posctl journal
@@ -75,6 +76,30 @@ async function withRecords(options: TerminalOptions, action: (records: TerminalR
     return await action(records);
   } finally {
     records.close();
+  }
+}
+
+/**
+ * Assembles the terminal (through the app, as posd does) from posd.json or a bare data directory,
+ * with the printer alone of its devices, runs, stops. The app takes the journal's single-writer
+ * lock: while posd runs, this refuses and says where to go instead.
+ */
+async function withTerminal(o: { config?: string; dataDir?: string }, command: string, action: (terminal: PosTerminal) => Promise<number>): Promise<number> {
+  const [app, { writerRunningAdvice }] = await Promise.all([import('../app/index.js'), import('../cli/report-commands.js')]);
+  if ((o.config === undefined) === (o.dataDir === undefined)) throw new CliError('give --config FILE (posd.json, for its printer and acquirer) or --data-dir DIR, not both');
+  const config: PosdConfig = o.config !== undefined ? (await configReader())(o.config) : { dataDir: await dataDirOf(o), merchant: { name: 'posctl' }, devices: {} };
+  const printerOnly: PosdConfig = { ...config, devices: config.devices.printer ? { printer: config.devices.printer } : {} };
+  let terminal: PosTerminal;
+  try {
+    terminal = await app.assemble(printerOnly, { settleInBackground: false, products: [] });
+  } catch (e) {
+    if (e instanceof app.WriterLockError) throw writerRunningAdvice(command, e.holder);
+    throw e;
+  }
+  try {
+    return await action(terminal);
+  } finally {
+    await terminal.stop();
   }
 }
 
@@ -171,6 +196,67 @@ program
       } finally {
         await terminal.stop();
       }
+    }),
+  );
+
+const receipt = program.command('receipt').description("verify a receipt's QR code; print a receipt again");
+receipt
+  .command('verify [text]')
+  .description('check the QR code of a receipt (docs/receipt-qr.md), offline: exit 0 valid, 1 invalid (with the reason), 2 could not run')
+  .option('--image <file>', 'a PNG of the receipt (a photo, a scan, the printer twin): the QR code is found and read')
+  .option('--public-key <hex>', "pin the terminal's signing key (64 hex digits)")
+  .option('--json', 'one JSON object on stdout: ok, reason, message, receipt (exit status as without it)')
+  .action((text: string | undefined, o: { image?: string; publicKey?: string; json?: boolean }) =>
+    run(async () => (await import('../cli/receipt-commands.js')).verifyReceiptCommand(text, o, out, err)),
+  );
+receipt
+  .command('print')
+  .description('print a receipt again, marked as a reprint: the last one, or the record --seq N (payment, refund, void); not while posd runs')
+  .option('--config <file>', 'posd.json: the printer to print on')
+  .option('--data-dir <dir>', 'posd data directory (no printer: fails with no_printer)')
+  .option('--seq <n>', 'the record whose receipt to print (default: the last receipt)')
+  .option('--copies <which>', 'customer, merchant or both (default: the customer copy)')
+  .option('--timeout <s>', 'give up when the printer has not printed within this many seconds', '30')
+  .action((o: { config?: string; dataDir?: string; seq?: string; copies?: string; timeout?: string }) =>
+    run(async () => {
+      const { printReceiptCommand } = await import('../cli/receipt-commands.js');
+      return withTerminal(o, 'reprint receipts', (terminal) => printReceiptCommand(terminal, o, out));
+    }),
+  );
+
+const report = program.command('report').description('end-of-day reports: X (running totals) and Z (the day close)');
+report
+  .command('x')
+  .description('running totals since the last Z, by asset and by method; resets nothing (read-only: works while posd runs)')
+  .option('--data-dir <dir>', 'posd data directory')
+  .option('--config <file>', "posd.json (its data directory; with --print, its printer)")
+  .option('--print', 'print it on the printer too (through the terminal: not while posd runs)')
+  .option('--json', 'the report as one JSON object')
+  .action((o: { dataDir?: string; config?: string; print?: boolean; json?: boolean }) =>
+    run(async () => {
+      const { xReportCommand } = await import('../cli/report-commands.js');
+      if (o.print) {
+        return withTerminal(o, 'print reports', async (terminal) => {
+          const report = terminal.reports.x();
+          await terminal.reports.print(report);
+          return xReportCommand(report, o, out);
+        });
+      }
+      return withRecords(o, (records) => xReportCommand(records.xReport(), o, out));
+    }),
+  );
+report
+  .command('z')
+  .description('close the business day: irreversible; a signed day_close record with the next Z number and a checkpoint, printed, then settled; not while posd runs')
+  .option('--config <file>', 'posd.json: data directory, printer, acquirer')
+  .option('--data-dir <dir>', 'posd data directory (no printer, no settlement)')
+  .option('--day <yyyy-mm-dd>', "the business day closed (default: the local date of the day's first sale, or today)")
+  .option('--no-print', 'do not print the Z report')
+  .option('--json', 'the report as one JSON object')
+  .action((o: { config?: string; dataDir?: string; day?: string; print?: boolean; json?: boolean }) =>
+    run(async () => {
+      const { zReportCommand } = await import('../cli/report-commands.js');
+      return withTerminal(o, 'close the day', (terminal) => zReportCommand(terminal, o, out, err));
     }),
   );
 

@@ -105,8 +105,11 @@ export const ERROR_CODES = {
   non_printable: 'bad_input',
   bad_encoding: 'bad_input',
   no_journal: 'bad_input',
+  bad_day: 'bad_input',
+  bad_key: 'bad_input',
   // refused by the rules
   not_found: 'not_found',
+  no_receipt: 'not_found',
   unknown_payment: 'not_found',
   asset_mismatch: 'refused',
   exceeds_payment: 'refused',
@@ -128,9 +131,11 @@ export const ERROR_CODES = {
   // clashes
   idempotency_conflict: 'conflict',
   concurrent_writer: 'conflict',
+  writer_running: 'conflict',
   unbalanced: 'unavailable',
   mismatch: 'conflict',
   wrong_key: 'integrity',
+  key_mismatch: 'integrity',
   // retry shortly
   busy: 'busy',
   // not available now
@@ -162,6 +167,7 @@ export const ERROR_CODES = {
   io_failed: 'unavailable',
   interrupted: 'unavailable',
   not_settling: 'unavailable',
+  no_printer: 'unavailable',
   // stored data contradicts itself
   integrity_failed: 'integrity',
   derived_mismatch: 'integrity',

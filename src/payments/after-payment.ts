@@ -1,44 +1,181 @@
 import { EventEmitter } from 'node:events';
-import type { SignedRecord } from '../protocol/record.js';
 import type { Journal } from '../terminal/ledger/journal.js';
-import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
-import { paymentReceipt, type MerchantInfo } from '../terminal/receipts/payment-receipt.js';
+import type { Indicators, ReceiptContent, ReceiptOutput } from '../terminal/ports.js';
+import { buildReceipt } from '../terminal/receipts/build-receipt.js';
+import { ReceiptError } from '../terminal/receipts/errors.js';
+import type { PaymentRecord, ReceiptInput, ReceiptLine, ReceiptMerchant, ReturnRecord } from '../terminal/receipts/receipt-input.js';
+import { signedReceiptQr } from '../terminal/receipts/sign-receipt-qr.js';
+import { maskPaymentCode } from '../terminal/scan-classification/sensitive.js';
 import type { PaymentEngine } from './engine.js';
+import { offlineExposure, type SettlementPoint } from './offline-limits.js';
 import type { Payment } from './payment.js';
+import { defaultPaymentPolicy, type PaymentPolicy } from './policy.js';
 
 export interface AfterPaymentEvents {
   receiptPrinted: [seq: number];
   receiptFailed: [seq: number, error: Error];
 }
 
+/** A merchant name and city that override the policy's (older callers, tests). */
+export interface MerchantInfo {
+  name: string;
+  city?: string;
+}
+
 export interface AfterPaymentOptions {
   engine: PaymentEngine;
   journal: Journal;
-  merchant: () => MerchantInfo;
+  /** Merchant data, time zone and receipt copies; default: the default policy. */
+  policy?: () => PaymentPolicy;
+  merchant?: () => MerchantInfo;
+  /** Where settlement stands, for the count of unconfirmed offline payments; default: the ledger's settled point. */
+  settlement?: () => SettlementPoint;
   printer?: ReceiptOutput;
   indicators?: Indicators;
+  clock?: () => number;
 }
+
+/** Which copies to print: as the policy says (one, or customer and merchant), or the ones named. */
+export type CopyChoice = 'policy' | 'customer' | 'merchant' | 'both';
+
+export interface PrintOptions {
+  /** Printed again on request: marked as a reprint on paper. */
+  reprint?: boolean;
+  /** Default: 'policy' for the first print, the customer's copy for a reprint. */
+  copies?: CopyChoice;
+}
+
+const RECEIPT_KINDS = new Set(['payment', 'refund', 'void', 'reversal']);
 
 /**
  * What follows a payment's outcome at the counter: the beep, the drawer for cash, the receipt.
  * None of it can undo an approval: the record is on disk before any of this runs, and a receipt
- * that fails to print can be printed again from the journal.
+ * that fails to print can be printed again from the journal (printRecord, by seq). Refund and
+ * void records get their receipt as soon as they are journaled, whoever appended them.
  */
 export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
+  private readonly policy: () => PaymentPolicy;
+  private readonly clock: () => number;
+
   constructor(private readonly options: AfterPaymentOptions) {
     super();
+    const fallback = defaultPaymentPolicy();
+    this.policy = options.policy ?? (() => fallback);
+    this.clock = options.clock ?? Date.now;
     options.engine.on('updated', (payment) => this.onUpdated(payment));
+    if (options.printer) {
+      options.journal.onAppend(({ seq, record }) => {
+        if (record.kind === 'refund' || record.kind === 'void') this.printInBackground(seq, {});
+      });
+    }
   }
 
-  /** Prints the receipt of a succeeded payment again (the reprint button, the API). */
-  print(payment: Payment): Promise<void> {
+  /** Prints a succeeded payment's receipt: the copies the policy asks for, or a marked reprint. */
+  print(payment: Payment, options: PrintOptions = {}): Promise<void> {
+    if (payment.seq === null) return Promise.resolve();
+    if (!this.options.printer) return Promise.resolve();
+    return this.printRecord(payment.seq, options);
+  }
+
+  /**
+   * Prints the receipt of any payment, refund, void or reversal by its seq. Throws ReceiptError:
+   * not_found, no_receipt (not a money record), no_printer.
+   */
+  async printRecord(seq: number, options: PrintOptions = {}): Promise<void> {
     const printer = this.options.printer;
-    if (!printer || payment.seq === null) return Promise.resolve();
-    const stored = this.options.journal.get(payment.seq);
-    if (!stored) return Promise.reject(new Error(`record ${payment.seq} is not in the journal`));
-    const record = JSON.parse(stored.text) as SignedRecord;
-    const hash = Buffer.from(stored.hash).toString('hex');
-    return printer.print(paymentReceipt(this.options.merchant(), payment.items, record, hash));
+    if (!printer) throw new ReceiptError('no_printer', 'this terminal has no printer');
+    for (const content of this.receipts(seq, options)) await printer.print(content);
+  }
+
+  /** The receipts (one per copy) of a record as they would print now; for the faces and tests. */
+  receipts(seq: number, options: PrintOptions = {}): ReceiptContent[] {
+    const base = this.inputFor(seq, options.reprint ?? false);
+    return this.copiesFor(options).map((copy) => buildReceipt({ ...base, copy }));
+  }
+
+  /** The QR text of a record's receipt (docs/receipt-qr.md), or null when it would not fit. */
+  qr(seq: number): string | null {
+    return this.inputFor(seq, false).qr;
+  }
+
+  /** The newest record a receipt is printed for (payment, refund or void), or null. */
+  lastReceiptSeq(): number | null {
+    const journal = this.options.journal;
+    const seqs = (['payment', 'refund', 'void'] as const).map((kind) => journal.lastSeqOfKind(kind)).filter((s): s is number => s !== null);
+    return seqs.length ? Math.max(...seqs) : null;
+  }
+
+  private copiesFor(options: PrintOptions): ('customer' | 'merchant' | null)[] {
+    const two = this.policy().receiptCopies === 2;
+    switch (options.copies ?? (options.reprint ? 'customer' : 'policy')) {
+      case 'policy':
+        return two ? ['customer', 'merchant'] : [null];
+      case 'customer':
+        return [two ? 'customer' : null];
+      case 'merchant':
+        return ['merchant'];
+      case 'both':
+        return ['customer', 'merchant'];
+    }
+  }
+
+  /** The receipt's facts: the record and its payment from the journal, the basket and payer from the payment's snapshot. */
+  private inputFor(seq: number, reprint: boolean): Omit<ReceiptInput, 'copy'> {
+    const { journal } = this.options;
+    const record = journal.recordAt(seq);
+    if (!record) throw new ReceiptError('not_found', `no record ${seq} in the journal`);
+    if (!RECEIPT_KINDS.has(record.kind)) throw new ReceiptError('no_receipt', `record ${seq} is a ${record.kind}: receipts are printed for payments, refunds, voids and reversals`);
+    const money = record as PaymentRecord | ReturnRecord;
+    const payment = money.kind === 'payment' ? money : this.paymentRecord(money.body.of);
+    const snapshot = this.snapshotOf(payment.seq);
+    const hash = Buffer.from(journal.get(seq)!.hash).toString('hex');
+    const policy = this.policy();
+    const merchant: ReceiptMerchant = {
+      name: policy.merchant.name,
+      ...(policy.merchant.address ? { address: policy.merchant.address } : {}),
+      ...(policy.merchant.phone ? { phone: policy.merchant.phone } : {}),
+      ...(policy.merchant.city ? { city: policy.merchant.city } : {}),
+      ...this.options.merchant?.(),
+    };
+    const offline = snapshot?.offlineApproved ?? (payment.body.tender === 'wallet_tap' || payment.body.tender === 'offline_qr');
+    return {
+      merchant,
+      timezone: policy.merchant.timezone,
+      language: this.options.printer?.chinese === false ? 'en' : 'zh-en',
+      record: money,
+      payment,
+      lines: linesOf(snapshot),
+      payer: payerOf(payment, snapshot),
+      acquirerRef: firstString(payment.body.details, snapshot?.facts, ['acquirerRef', 'transactionId']),
+      offline: offline ? { unconfirmed: this.unconfirmedOffline() } : null,
+      reprint,
+      qr: signedReceiptQr(money, hash, payment, journal),
+    };
+  }
+
+  private paymentRecord(seq: number): PaymentRecord {
+    const record = this.options.journal.recordAt(seq);
+    if (!record || record.kind !== 'payment') throw new ReceiptError('not_found', `record ${seq}, the payment returned, is not a payment in the journal`);
+    return record;
+  }
+
+  private snapshotOf(seq: number): Payment | undefined {
+    const row = this.options.journal.payments?.bySeq(seq);
+    return row ? (JSON.parse(row.snapshot) as Payment) : undefined;
+  }
+
+  private unconfirmedOffline(): number {
+    const book = this.options.journal.payments;
+    if (!book) return 0;
+    const point = this.options.settlement?.() ?? { settledThrough: this.options.journal.settlement?.settledThrough ?? -1, lastSettledAt: 0 };
+    return offlineExposure(book, point, this.clock()).count;
+  }
+
+  private printInBackground(seq: number, options: PrintOptions): void {
+    this.printRecord(seq, options).then(
+      () => this.emit('receiptPrinted', seq),
+      (err: Error) => this.emit('receiptFailed', seq, err),
+    );
   }
 
   private onUpdated(payment: Payment): void {
@@ -47,11 +184,45 @@ export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
     if (payment.state !== 'succeeded' || payment.seq === null) return;
     indicators?.beep('approved');
     if (payment.method === 'cash') indicators?.kickDrawer().catch(() => undefined);
-    const seq = payment.seq;
-    if (!this.options.printer) return;
-    this.print(payment).then(
-      () => this.emit('receiptPrinted', seq),
-      (err: Error) => this.emit('receiptFailed', seq, err),
-    );
+    if (this.options.printer) this.printInBackground(payment.seq, {});
+  }
+}
+
+function linesOf(snapshot: Payment | undefined): ReceiptLine[] {
+  return (snapshot?.items ?? []).map((item) => ({ name: item.name, unitPrice: item.unitPrice, quantity: item.quantity }));
+}
+
+type Facts = Readonly<Record<string, string | number | boolean>>;
+
+function firstString(details: Facts, facts: Facts | undefined, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = details[name] ?? facts?.[name];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return null;
+}
+
+/**
+ * The payer's reference as a receipt may show it. A payment code never appears whole: a value
+ * the tender already masked (it holds `*` and at most 8 other characters) is kept, anything else
+ * is masked as logs mask codes. A wallet id is shortened to its first 6 and last 4 hex digits.
+ */
+export function payerOf(payment: PaymentRecord, snapshot: Payment | undefined): string | null {
+  const details = payment.body.details as Facts;
+  switch (payment.body.tender) {
+    case 'code':
+    case 'merchant_qr': {
+      const code = firstString(details, snapshot?.facts, ['maskedCode', 'code', 'payer']);
+      if (code === null) return null;
+      const shown = code.replace(/\*/g, '').length;
+      return code.includes('*') && shown <= 8 ? code : maskPaymentCode(code);
+    }
+    case 'wallet_tap':
+    case 'offline_qr': {
+      const wallet = firstString(details, snapshot?.facts, ['wallet']);
+      return wallet === null ? null : wallet.length > 12 ? `${wallet.slice(0, 6)}..${wallet.slice(-4)}` : wallet;
+    }
+    case 'cash':
+      return null;
   }
 }

@@ -3,6 +3,7 @@ import { CodedError } from '../errors/coded-error.js';
 import { fromHex, isHex, toHex } from '../encoding/hex.js';
 import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
+import { DayCloseChecker, type DayCloseFailureCode } from './day-close-rules.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
 import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
@@ -23,6 +24,7 @@ export type VerifyFailureCode =
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | DayCloseFailureCode
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -74,9 +76,10 @@ export interface VerifySummary {
 }
 
 /**
- * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint):
+ * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint, and one
+ * byte per record for the day closes' totals by tender):
  * canonical form, seq continuity, hash chain, signatures under the key in force, grand totals,
- * key rotations, checkpoint Merkle roots and the acquirer's countersignatures.
+ * key rotations, checkpoint Merkle roots, the acquirer's countersignatures and day closes.
  */
 export class ChainVerifier {
   private expectedSeq = 0;
@@ -90,6 +93,7 @@ export class ChainVerifier {
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
+  private readonly dayCloses = new DayCloseChecker();
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -179,6 +183,8 @@ export class ChainVerifier {
       default:
         break;
     }
+    const dayClose = this.dayCloses.observe(record);
+    if (dayClose) failAt(dayClose.code, dayClose.message, seq);
     this.frontier.add(fromHex(hash, 32));
     this.totals = totals;
     this.prev = hash;

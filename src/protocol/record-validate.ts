@@ -205,24 +205,38 @@ export function validateBody(kind: RecordKind, value: unknown, policy: Validatio
       canonicalValue(body.ack, `${path}.ack`);
       return;
     case 'day_close': {
-      exactKeys(body, path, ['day', 'from', 'through', 'totals']);
+      exactKeys(body, path, ['day', 'z', 'from', 'through', 'totals', 'tenders']);
       pattern(body.day, `${path}.day`, DAY, 'a date YYYY-MM-DD');
+      safeInt(body.z, `${path}.z`, 1);
       const from = safeInt(body.from, `${path}.from`, 0);
       const through = safeInt(body.through, `${path}.through`, 0);
       if (through < from - 1) fail('bad_field', `${path}.through`, 'must not be before from - 1');
       const totals = object(body.totals, `${path}.totals`);
       for (const [code, byKind] of Object.entries(totals)) {
         asset(code, `${path}.totals.${code}`, {});
-        for (const [k, t] of Object.entries(object(byKind, `${path}.totals.${code}`))) {
-          if (!isFinancialKind(k)) fail('bad_field', `${path}.totals.${code}`, `${JSON.stringify(k)} is not a financial record kind`);
-          const entry = object(t, `${path}.totals.${code}.${k}`);
-          exactKeys(entry, `${path}.totals.${code}.${k}`, ['n', 'amount']);
-          safeInt(entry.n, `${path}.totals.${code}.${k}.n`, 0);
-          safeInt(entry.amount, `${path}.totals.${code}.${k}.amount`, 0);
+        kindTotals(byKind, `${path}.totals.${code}`);
+      }
+      const tenders = object(body.tenders, `${path}.tenders`);
+      for (const [code, byTender] of Object.entries(tenders)) {
+        asset(code, `${path}.tenders.${code}`, {});
+        for (const [tender, byKind] of Object.entries(object(byTender, `${path}.tenders.${code}`))) {
+          if (!(TENDERS as readonly string[]).includes(tender)) fail('bad_field', `${path}.tenders.${code}`, `${JSON.stringify(tender)} is not a tender`);
+          kindTotals(byKind, `${path}.tenders.${code}.${tender}`);
         }
       }
       return;
     }
+  }
+}
+
+/** `{ kind: { n, amount } }` for financial kinds. */
+function kindTotals(value: unknown, path: string): void {
+  for (const [k, t] of Object.entries(object(value, path))) {
+    if (!isFinancialKind(k)) fail('bad_field', path, `${JSON.stringify(k)} is not a financial record kind`);
+    const entry = object(t, `${path}.${k}`);
+    exactKeys(entry, `${path}.${k}`, ['n', 'amount']);
+    safeInt(entry.n, `${path}.${k}.n`, 0);
+    safeInt(entry.amount, `${path}.${k}.amount`, 0);
   }
 }
 

@@ -89,11 +89,18 @@ export interface SettlementAckBody {
 
 export type KindTotals = { readonly [asset: string]: { readonly [kind: string]: { n: number; amount: number } } };
 
+/** Per asset, per tender, per financial kind; a return counts under the tender of the payment it returns. */
+export type TenderTotals = { readonly [asset: string]: { readonly [tender: string]: { readonly [kind: string]: { n: number; amount: number } } } };
+
 export interface DayCloseBody {
+  /** The business day closed, YYYY-MM-DD (a real calendar date). */
   day: string;
+  /** The Z number: 1 for the terminal's first day close, then +1 each, never reset. */
+  z: number;
   from: number;
   through: number;
   totals: KindTotals;
+  tenders: TenderTotals;
 }
 
 export interface BodyByKind {

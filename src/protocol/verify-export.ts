@@ -13,7 +13,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * Verifies an export file line by line, in bounded memory whatever its length or content.
+ * Verifies an export file line by line, in bounded memory whatever its length or content (but
+ * for one byte per record, docs/journal.md section 9).
  * Throws VerifyFailure naming the line (and the seq of the record there, or expected there)
  * for anything wrong with the file; other errors only when the file cannot be read.
  */

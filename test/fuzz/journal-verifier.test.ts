@@ -44,7 +44,17 @@ function validJournal(): { lines: string[]; acquirer: Signer } {
   chain.add({ kind: 'key_rotation', body: { publicKey: toHex(next.publicKey), proof: toHex(next.sign(DOMAIN.keyRotation + statement)) } });
   chain.add({ kind: 'void', body: { asset: 'MAT', amount: 300, of: 2, reason: 'wrong item' } }, (r) => r, next);
   chain.add(
-    { kind: 'day_close', body: { day: '2025-11-23', from: 0, through: chain.records.length - 1, totals: { CNY: { payment: { n: 1, amount: 1250 } } } } },
+    {
+      kind: 'day_close',
+      body: {
+        day: '2025-11-23',
+        z: 1,
+        from: 0,
+        through: chain.records.length - 1,
+        totals: { CNY: { payment: { n: 1, amount: 1250 }, refund: { n: 1, amount: 250 } }, MAT: { payment: { n: 1, amount: 300 }, void: { n: 1, amount: 300 } } },
+        tenders: { CNY: { cash: { payment: { n: 1, amount: 1250 }, refund: { n: 1, amount: 250 } } }, MAT: { wallet_tap: { payment: { n: 1, amount: 300 }, void: { n: 1, amount: 300 } } } },
+      },
+    },
     (r) => r,
     next,
   );

@@ -9,6 +9,7 @@ import { defaultPaymentPolicy } from '../../src/payments/policy.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { BeepName, Indicators, ReceiptContent, ReceiptOutput } from '../../src/terminal/ports.js';
 import type { SignedRecord } from '../../src/protocol/record.js';
+import { verifyReceiptQr } from '../../src/protocol/receipt-qr.js';
 import { tempDir } from '../support/tmp.js';
 
 class FakeIndicators implements Indicators {
@@ -69,12 +70,14 @@ describe('counter', () => {
     expect(record).toMatchObject({ kind: 'payment', body: { asset: 'CNY', amount: 850, tender: 'cash', details: { tendered: 1000, change: 150, items: 3 } } });
     expect(await printed).toBe(approval.seq);
     const receipt = printer.printed[0]!;
+    // Items carry their quantity and unit price (issue 8): the line total stays the amount.
     expect(receipt.items).toEqual([
-      { text: '矿泉水 Mineral water 550ml x2', amount: '4.00' },
-      { text: '方便面 Instant noodles', amount: '4.50' },
+      { text: '矿泉水 Mineral water 550ml', amount: '4.00', detail: '2 x 2.00' },
+      { text: '方便面 Instant noodles', amount: '4.50', detail: '1 x 4.50' },
     ]);
     expect(receipt.totals[0]).toEqual({ label: '合计 TOTAL CNY', amount: '8.50', emphasis: true });
-    expect(receipt.qr).toBe(`POSD1:${journal.terminalId}:${approval.seq}:${Buffer.from(journal.get(approval.seq)!.hash).toString('hex')}`);
+    // The QR names the record (terminal, seq, record hash), now signed (docs/receipt-qr.md) instead of the undocumented POSD1 text.
+    expect(verifyReceiptQr(receipt.qr!).statement).toMatchObject({ terminal: journal.terminalId, seq: approval.seq, hash: Buffer.from(journal.get(approval.seq)!.hash).toString('hex') });
     expect(indicators.beeps).toEqual(['scan', 'scan', 'scan', 'approved']);
     expect(indicators.kicks).toBe(1);
     expect(counter.current.isEmpty).toBe(true);

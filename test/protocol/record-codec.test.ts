@@ -25,7 +25,7 @@ const samples: UnsignedRecord[] = [
   base({ kind: 'refund', body: { asset: 'CNY', amount: 500, of: 1, reason: 'returned goods' } }),
   base({ kind: 'checkpoint', body: { size: 3, root: 'cd'.repeat(32) } }),
   base({ kind: 'genesis', seq: 0, body: { publicKey: 'ef'.repeat(32), software: 'posd/0.1.0' } }),
-  base({ kind: 'day_close', body: { day: '2026-11-23', from: 0, through: 2, totals: { CNY: { payment: { n: 2, amount: 3000 } } } } }),
+  base({ kind: 'day_close', body: { day: '2026-11-23', z: 1, from: 0, through: 2, totals: { CNY: { payment: { n: 2, amount: 3000 } } }, tenders: { CNY: { cash: { payment: { n: 2, amount: 3000 } } } } } }),
 ];
 
 describe('record encoding', () => {

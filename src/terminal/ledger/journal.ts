@@ -330,6 +330,11 @@ export class Journal {
     }
   }
 
+  /** The financial records of [from, through], whole, parsed from their signed text (derived columns cross-checked). */
+  *financialRecords(from: number, through: number): IterableIterator<SignedRecord> {
+    for (const row of this.stmt.checkedRange.iterate(from, through) as IterableIterator<StoredRow>) yield checkedRecord(row);
+  }
+
   /** One record, parsed from its signed text with its derived columns cross-checked. */
   recordAt(seq: number): SignedRecord | undefined {
     const row = this.stmt.checkedOne.get(seq) as StoredRow | undefined;
