@@ -102,6 +102,20 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
         log.info({ through: ack.through, totals: ack.totals }, 'settled; checkpoint countersigned');
         events.emit('settlement.settled', { through: ack.through, checkpoint: ack.checkpoint });
       });
+      drainer.on('failed', (failure) => {
+        const fields = {
+          code: failure.code,
+          cause: failure.message,
+          attempt: failure.attempt,
+          retryable: failure.retryable,
+          retryInMs: failure.retryInMs,
+          ...(failure.batch ? { batch: failure.batch.id, batchKind: failure.batch.kind } : {}),
+        };
+        if (failure.halted) log.error(fields, 'settlement halted: the journal failed an integrity check; no retries until posd restarts or a settle is asked for');
+        else if (failure.retryable) log.warn(fields, 'settlement attempt failed; retrying');
+        else log.error(fields, 'settlement attempt failed');
+        events.emit('settlement.failed', failure);
+      });
       drainer.on('deadLetter', (d) => {
         log.warn({ seq: d.seq, code: d.code }, 'record refused by the acquirer (dead letter)');
         events.emit('settlement.dead_letter', d);
