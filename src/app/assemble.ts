@@ -12,6 +12,7 @@ import { CatalogSource } from './catalog-source.js';
 import type { PosdConfig } from './config/config.js';
 import { DeviceSet } from './device-set.js';
 import { IntegrityGuard } from './integrity-guard.js';
+import { LedgerIntegrityError } from '../terminal/ledger/integrity-error.js';
 import { TerminalEventStream } from './events.js';
 import { acquireWriterLock } from './writer-lock.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
@@ -100,6 +101,21 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       drainer.on('settled', (ack) => {
         log.info({ through: ack.through, totals: ack.totals }, 'settled; checkpoint countersigned');
         events.emit('settlement.settled', { through: ack.through, checkpoint: ack.checkpoint });
+      });
+      drainer.on('failed', (failure) => {
+        const fields = {
+          code: failure.code,
+          cause: failure.message,
+          attempt: failure.attempt,
+          retryable: failure.retryable,
+          retryInMs: failure.retryInMs,
+          ...(failure.batch ? { batch: failure.batch.id, batchKind: failure.batch.kind } : {}),
+        };
+        if (failure.halted) log.error(fields, 'settlement halted: the journal failed an integrity check; no retries until posd restarts or a settle is asked for');
+        else if (failure.retryable) log.warn(fields, 'settlement attempt failed; retrying');
+        else log.error(fields, 'settlement attempt failed');
+        events.emit('settlement.failed', failure);
+        if (failure.code === 'integrity_failed') integrity.fail(new LedgerIntegrityError('bad_record', failure.record ?? -1, failure.message));
       });
       drainer.on('deadLetter', (d) => {
         log.warn({ seq: d.seq, code: d.code }, 'record refused by the acquirer (dead letter)');

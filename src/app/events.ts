@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { CloseAck } from '../protocol/settlement.js';
-import type { SettlementStatus } from '../settlement/drainer.js';
+import type { SettlementFailure, SettlementStatus } from '../settlement/drainer.js';
 import type { Payment } from '../payments/payment.js';
 import type { SaleLine } from '../terminal/counter/sale.js';
 
@@ -26,7 +26,8 @@ export interface TerminalEvents {
   'settlement.status': [SettlementStatus];
   'settlement.settled': [{ through: number; checkpoint: CloseAck['checkpoint'] }];
   'settlement.dead_letter': [{ seq: number; code: string; message: string }];
-  'settlement.failed': [{ code: string; message: string; retryable: boolean }];
+  /** One failed settlement attempt: its cause, whether and when it is retried, and whether settlement halted. */
+  'settlement.failed': [SettlementFailure];
   /** The journal failed its own check: the terminal takes no payment until a technician looks. */
   'integrity.failed': [{ code: string; seq: number; message: string; advice: string }];
   'catalog.loaded': [{ file: string | null; products: number }];

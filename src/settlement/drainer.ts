@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { AckError, checkCloseAck, checkUploadAck, expandRanges, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import { settlementPath } from '../protocol/settlement-routes.js';
+import { dispositionOf } from '../errors/error-table.js';
+import { JournalError } from '../terminal/ledger/errors.js';
 import { LedgerIntegrityError } from '../terminal/ledger/integrity-error.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { AcquirerClient } from './acquirer-client.js';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
-import { SettlementError } from './errors.js';
+import { SettlementError, type SettlementErrorCode } from './errors.js';
 import { Lease } from './lease.js';
 import { Outbox, type Batch, type SettlementCounters } from './outbox.js';
 
@@ -25,7 +27,8 @@ export interface DrainerOptions {
   idleCheckMs?: number;
 }
 
-export type DrainState = 'idle' | 'draining' | 'waiting' | 'stopped';
+/** `halted`: the background loop stopped after an integrity failure; it tries again only after a restart or an explicit settle. */
+export type DrainState = 'idle' | 'draining' | 'waiting' | 'halted' | 'stopped';
 
 export interface SettlementStatus {
   state: DrainState;
@@ -47,8 +50,26 @@ export interface DrainReport {
   settledThrough: number;
 }
 
+/** One failed settlement attempt, with its cause and what happens next. */
+export interface SettlementFailure {
+  code: SettlementErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Failed attempts in a row, this one included. */
+  attempt: number;
+  /** The batch being built or sent when it failed, if any. */
+  batch?: { id: string; kind: 'upload' | 'close' };
+  /** How long until the next try; null when none is planned (given up, or halted). */
+  retryInMs: number | null;
+  /** The background loop stopped trying: the journal failed an integrity check. A restart or an explicit settle tries again. */
+  halted: boolean;
+  /** For an integrity failure: the first bad record. */
+  record?: number;
+}
+
 interface DrainerEvents {
   status: [SettlementStatus];
+  failed: [SettlementFailure];
   settled: [CloseAck];
   deadLetter: [{ seq: number; code: string; message: string }];
 }
@@ -57,7 +78,10 @@ interface DrainerEvents {
  * Store-and-forward settlement. One drainer at a time (in this process by a mutex, across
  * processes by a lease row): resume the batch in flight with its original key, upload the
  * outbox in batches (reversals first), then settle by totals up to a checkpoint and write the
- * countersigned ack into the journal. Failures back off exponentially with full jitter.
+ * countersigned ack into the journal. Failures back off exponentially with full jitter; each
+ * failed attempt is reported ('failed') with its cause. An integrity failure (the journal no
+ * longer backs what settlement needs) halts the background loop: retrying cannot fix it, and
+ * the acquirer is not to blame.
  */
 export class SettlementDrainer extends EventEmitter<DrainerEvents> {
   readonly outbox: Outbox;
@@ -74,6 +98,10 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
   private lastSettledAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private halted = false;
+  /** The batch being built or sent, so a failure can name it. */
+  private inFlight: Batch | undefined;
+  private failedBatch: Batch | undefined;
   private unbalancedRetried = new Set<number>();
   private detachAppend: (() => void) | undefined;
 
@@ -107,21 +135,27 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     };
   }
 
-  /** One pass: until the outbox is empty and everything is settled, or the first failure (thrown). */
-  drainOnce(): Promise<DrainReport> {
-    const run = this.mutex.then(() => this.pass());
-    this.mutex = run.catch(() => undefined);
-    return run;
+  /** One pass: until the outbox is empty and everything is settled, or the first failure (thrown, and reported). */
+  async drainOnce(): Promise<DrainReport> {
+    try {
+      return this.succeededExplicitly(await this.runPass());
+    } catch (err) {
+      this.failedExplicitly(err, null);
+      throw err;
+    }
   }
 
-  /** Drains, retrying with backoff, until settled or `maxAttempts` failures in a row. */
+  /** Drains, retrying with backoff, until settled or `maxAttempts` failures in a row. Every failure is reported. */
   async drain(maxAttempts = Infinity): Promise<DrainReport> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.drainOnce();
+        return this.succeededExplicitly(await this.runPass());
       } catch (err) {
-        if (!(err instanceof SettlementError) || !err.retryable || attempt + 1 >= maxAttempts) throw err;
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.backoff, this.random)));
+        const again = err instanceof SettlementError && err.retryable && attempt + 1 < maxAttempts;
+        const delay = again ? backoffDelay(attempt, this.backoff, this.random) : null;
+        this.failedExplicitly(err, delay);
+        if (delay === null) throw err;
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
@@ -130,6 +164,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.halted = false;
     this.detachAppend = this.journal.onAppend(() => {
       if (this.state === 'idle') this.schedule(this.options.settleDelayMs ?? 200);
     });
@@ -152,22 +187,81 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     this.timer = setTimeout(() => void this.backgroundPass(), delayMs);
   }
 
+  private runPass(): Promise<DrainReport> {
+    const run = this.mutex.then(() => this.pass());
+    this.mutex = run.catch(() => undefined);
+    return run;
+  }
+
   private async backgroundPass(): Promise<void> {
     this.nextAttemptAt = undefined;
     try {
-      await this.drainOnce();
+      await this.runPass();
       this.schedule(this.options.idleCheckMs ?? 60_000);
     } catch (err) {
+      if (!this.running) return this.report(err, null);
+      if (haltsSettlement(err)) return this.halt(err);
       const retryable = err instanceof SettlementError ? err.retryable : true;
-      const delay = backoffDelay(this.failures, this.backoff, this.random);
-      this.schedule(retryable ? delay : this.backoff.maxMs);
+      const delay = retryable ? backoffDelay(this.failures, this.backoff, this.random) : this.backoff.maxMs;
+      this.schedule(delay);
       this.setState('waiting');
+      this.report(err, delay);
     }
   }
 
+  /** An explicit settle that worked lifts a halt: the background loop resumes. */
+  private succeededExplicitly(report: DrainReport): DrainReport {
+    if (this.halted && this.running) {
+      this.halted = false;
+      this.schedule(this.options.idleCheckMs ?? 60_000);
+    }
+    return report;
+  }
+
+  /** An explicit settle that failed: halts on an integrity failure, otherwise the background loop (if any) backs off as usual. */
+  private failedExplicitly(err: unknown, retryInMs: number | null): void {
+    if (this.running && haltsSettlement(err)) return this.halt(err);
+    if (this.halted && this.running) {
+      this.halted = false;
+      this.schedule(backoffDelay(this.failures, this.backoff, this.random));
+    }
+    this.report(err, retryInMs);
+  }
+
+  /** Stops the background loop until a restart or an explicit settle, and says so. */
+  private halt(err: unknown): void {
+    this.halted = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.nextAttemptAt = undefined;
+    this.setState('halted');
+    this.report(err, null);
+  }
+
+  private report(err: unknown, retryInMs: number | null): void {
+    const error = err instanceof SettlementError ? err : asSettlementError(err);
+    const batch = this.failedBatch;
+    this.emit('failed', {
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+      attempt: this.failures,
+      ...(batch ? { batch: { id: batch.id, kind: batch.kind } } : {}),
+      retryInMs,
+      halted: this.halted && haltsSettlement(error),
+      ...(error.cause instanceof LedgerIntegrityError ? { record: error.cause.seq } : {}),
+    });
+  }
+
   private async pass(): Promise<DrainReport> {
-    const report: DrainReport = { uploadBatches: 0, recordsAccepted: 0, recordsRejected: 0, closes: 0, settledThrough: this.outbox.settledThrough };
-    if (!this.lease.acquire()) throw this.fail(new SettlementError('busy', 'another process is draining this outbox'));
+    this.inFlight = undefined;
+    let report: DrainReport;
+    try {
+      report = { uploadBatches: 0, recordsAccepted: 0, recordsRejected: 0, closes: 0, settledThrough: this.outbox.settledThrough };
+      if (!this.lease.acquire()) throw new SettlementError('busy', 'another process is draining this outbox');
+    } catch (err) {
+      throw this.fail(asSettlementError(err));
+    }
     this.setState('draining');
     try {
       let closesThisPass = 0;
@@ -178,15 +272,18 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
         this.lease.renew();
         const open = this.outbox.openBatch();
         if (open) {
+          this.inFlight = open;
           await this.send(open, this.outbox.bodyOf(open), report);
           continue;
         }
         const upload = this.outbox.createUploadBatch(this.batchSize, bound);
         if (upload) {
+          this.inFlight = upload.batch;
           await this.send(upload.batch, upload.body, report);
           continue;
         }
         const plan = this.outbox.closePlan(bound);
+        this.inFlight = undefined;
         if (plan.kind === 'nothing') break;
         if (plan.kind === 'checkpoint') {
           bound = this.journal.appendCheckpoint().seq;
@@ -194,6 +291,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
         }
         if (++closesThisPass > 4) throw new SettlementError('unbalanced', 'settlement did not balance after itemised uploads');
         const close = this.outbox.createCloseBatch(plan.from, plan.through);
+        this.inFlight = close.batch;
         const ackSeq = await this.send(close.batch, close.body, report);
         // Carry the settlement ack itself along, unless payments arrived meanwhile (next pass).
         if (ackSeq !== undefined && !this.outbox.hasFinancialBetween(bound, ackSeq)) bound = ackSeq;
@@ -284,6 +382,8 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
 
   private fail(error: SettlementError): SettlementError {
     this.failures++;
+    this.failedBatch = this.inFlight;
+    this.inFlight = undefined;
     this.lastError = { code: error.code, message: error.message, at: Date.now() };
     this.setState(this.running ? 'waiting' : 'idle');
     return error;
@@ -295,9 +395,29 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
   }
 }
 
-/** A failure of a pass as settlement reports it: the journal's integrity failures are named as such, never blamed on the acquirer. */
+/** Whether a failure means the journal cannot back settlement: retrying will not help, so the background loop stops. */
+function haltsSettlement(err: unknown): boolean {
+  return dispositionOf(err).kind === 'integrity';
+}
+
+/**
+ * A failure of a pass as settlement reports it. Everything the acquirer client and the ack checks
+ * raise is already a SettlementError; anything else happened here, on the terminal, and is
+ * named as such: the journal's integrity failures as integrity_failed, storage failures as
+ * disk_full or storage_error. None of them is blamed on the acquirer.
+ */
 function asSettlementError(err: unknown): SettlementError {
   if (err instanceof SettlementError) return err;
   if (err instanceof LedgerIntegrityError) return new SettlementError('integrity_failed', err.message, { cause: err });
-  return new SettlementError('server_error', (err as Error).message, { cause: err });
+  if (err instanceof JournalError) {
+    if (dispositionOf(err).kind === 'integrity') return new SettlementError('integrity_failed', err.message, { cause: err });
+    return new SettlementError(err.code === 'disk_full' ? 'disk_full' : 'storage_error', `journal: ${err.message}`, { cause: err });
+  }
+  const sqlite = (err as { code?: unknown }).code;
+  if (typeof sqlite === 'string' && sqlite.startsWith('SQLITE_')) {
+    if (sqlite === 'SQLITE_FULL') return new SettlementError('disk_full', `settlement state: ${(err as Error).message}`, { cause: err });
+    if (sqlite.startsWith('SQLITE_CORRUPT') || sqlite === 'SQLITE_NOTADB') return new SettlementError('integrity_failed', `the journal database is damaged: ${(err as Error).message}`, { cause: err });
+    if (sqlite.startsWith('SQLITE_BUSY')) return new SettlementError('busy', `the journal database is busy: ${(err as Error).message}`, { cause: err });
+  }
+  return new SettlementError('storage_error', `settlement failed on the terminal: ${(err as Error).message}`, { cause: err });
 }

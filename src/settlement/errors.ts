@@ -15,6 +15,9 @@ export type SettlementErrorCode =
   | 'busy'
   /** The journal cannot back what settlement needs (a batch no longer rebuilds, a record is missing or edited): a technician must look. */
   | 'integrity_failed'
+  /** The terminal's own storage failed while settling (a full disk, a database error): nothing to blame the acquirer for. */
+  | 'disk_full'
+  | 'storage_error'
   /** The journal was opened read-only before any settlement: there is nothing to settle from. */
   | 'not_settling';
 

@@ -6,6 +6,7 @@ import { moneyOf, type SignedRecord } from '../protocol/record.js';
 import { encodeCloseRequest, encodeUploadRequest } from '../protocol/settlement-bodies.js';
 import { expandRanges, rangeCount, toRanges, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import { readLinked } from '../terminal/ledger/integrity/record-links.js';
+import { LedgerIntegrityError } from '../terminal/ledger/integrity-error.js';
 import type { Journal, MoneyRecord } from '../terminal/ledger/journal.js';
 import type { DeadLetter, SettlementBook, StoredBatch } from '../terminal/ledger/settlement-book.js';
 import { SettlementError } from './errors.js';
@@ -100,8 +101,13 @@ export class Outbox {
    * network error.
    */
   bodyOf(batch: Batch): string {
-    const body =
-      batch.kind === 'upload' ? this.uploadBody(batch.id, expandRanges(batch.seqs)) : this.closeBody(batch.id, batch.from!, batch.through!);
+    let body: string;
+    try {
+      body = batch.kind === 'upload' ? this.uploadBody(batch.id, expandRanges(batch.seqs)) : this.closeBody(batch.id, batch.from!, batch.through!);
+    } catch (err) {
+      if (!(err instanceof LedgerIntegrityError)) throw err;
+      throw new SettlementError('integrity_failed', `batch ${batch.id} can no longer be rebuilt byte for byte from the journal: ${err.message}`, { cause: err });
+    }
     if (sha256Hex(body) !== batch.bodySha256) {
       throw new SettlementError('integrity_failed', `batch ${batch.id} can no longer be rebuilt byte for byte: the journal changed under it`);
     }

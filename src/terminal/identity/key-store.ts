@@ -18,22 +18,32 @@ export class KeyStore {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Makes a new key pair and stores it durably before returning it. */
+  /**
+   * Makes a new key pair and stores it durably before returning it. All or nothing: when any
+   * step fails (a full disk, most likely) neither the key nor its temporary file is left behind,
+   * so no key exists that no journal names.
+   */
   create(): Signer {
     const signer = Signer.generate();
     const final = this.fileOf(signer.keyId);
     const tmp = `${final}.tmp`;
     rmSync(tmp, { force: true });
-    const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {
-      writeSync(fd, signer.exportPkcs8Pem());
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      writeDurably(tmp, Buffer.from(signer.exportPkcs8Pem(), 'utf8'));
+      renameSync(tmp, final);
+      syncDir(this.dir);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      rmSync(final, { force: true });
+      throw err;
     }
-    renameSync(tmp, final);
-    syncDir(this.dir);
     return signer;
+  }
+
+  /** The key ids stored under a data directory, read without creating anything. */
+  static storedIn(dataDir: string): string[] {
+    const dir = join(dataDir, 'keys');
+    return existsSync(dir) ? keyIdsIn(dir) : [];
   }
 
   has(keyId: string): boolean {
@@ -60,14 +70,29 @@ export class KeyStore {
   }
 
   keyIds(): string[] {
-    return readdirSync(this.dir)
-      .filter((f) => /^[0-9a-f]{16}\.key$/.test(f))
-      .map((f) => f.slice(0, 16));
+    return keyIdsIn(this.dir);
   }
 
   private fileOf(keyId: string): string {
     if (!/^[0-9a-f]{16}$/.test(keyId)) throw new KeyError(`bad key id ${JSON.stringify(keyId)}`);
     return join(this.dir, `${keyId}.key`);
+  }
+}
+
+function keyIdsIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^[0-9a-f]{16}\.key$/.test(f))
+    .map((f) => f.slice(0, 16));
+}
+
+/** Writes every byte (a full disk may take part of a write before refusing the rest), then fsyncs. */
+function writeDurably(file: string, bytes: Buffer): void {
+  const fd = openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+  try {
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../encoding/canonical-json.js';
 import { fromHex, toHex } from '../../encoding/hex.js';
@@ -24,6 +23,8 @@ import { KeyStore } from '../identity/key-store.js';
 import { JournalError } from './errors.js';
 import { checkReturn } from './return-rules.js';
 import { checkedRecord, derivedColumnsOf, type DerivedColumns, type StoredRow } from './derived-columns.js';
+import { isDiskFull } from './disk-full.js';
+import { FirstStart, JOURNAL_FILE } from './first-start.js';
 import { configureDurable, migrate } from './journal-schema.js';
 import { PaymentBook } from './payment-book.js';
 import { hasPaymentTables, migratePayments } from './payment-schema.js';
@@ -141,10 +142,16 @@ export class Journal {
     }
   }
 
+  /**
+   * Opens the journal in `dataDir`, making it (genesis key and record) on a first start. A first
+   * start that fails leaves nothing behind; a full disk is JournalError('disk_full').
+   */
   static open(dataDir: string, options: JournalOptions = {}): Journal {
-    if (!options.readOnly) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = new Database(join(dataDir, 'journal.db'), { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
+    let firstStart: FirstStart | undefined;
+    let db: Database.Database | undefined;
     try {
+      if (!options.readOnly) firstStart = FirstStart.begin(dataDir);
+      db = new Database(join(dataDir, JOURNAL_FILE), { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
       if (!options.readOnly) {
         configureDurable(db);
         migrate(db);
@@ -154,8 +161,12 @@ export class Journal {
       }
       return new Journal(db, dataDir, options);
     } catch (err) {
-      db.close();
-      throw err;
+      const diskFull = !(err instanceof JournalError) && isDiskFull(err, dataDir);
+      const genesisDurable = db !== undefined && holdsGenesis(db);
+      db?.close();
+      if (firstStart && !genesisDurable) firstStart.undo();
+      if (!diskFull) throw err;
+      throw new JournalError('disk_full', `cannot open the journal in ${dataDir}: the disk is full (${(err as Error).message})`, { cause: err });
     }
   }
 
@@ -262,7 +273,7 @@ export class Journal {
       tx.immediate();
     } catch (err) {
       this.head = before;
-      throw err instanceof JournalError ? err : asJournalError(err);
+      throw err instanceof JournalError ? err : asJournalError(err, this.dataDir);
     } finally {
       this.deferredNotices = undefined;
     }
@@ -459,7 +470,7 @@ export class Journal {
     try {
       this.insertTransaction.immediate(encoded, columns, appended, sameTransaction);
     } catch (err) {
-      throw asJournalError(err);
+      throw asJournalError(err, this.dataDir);
     }
   }
 
@@ -481,11 +492,20 @@ export class Journal {
   }
 }
 
-function asJournalError(err: unknown): JournalError {
+function asJournalError(err: unknown, dataDir: string): JournalError {
   if (err instanceof JournalError) return err;
   const code = (err as { code?: string }).code ?? '';
   const message = (err as Error).message;
-  if (code === 'SQLITE_FULL') return new JournalError('disk_full', `journal storage is full: ${message}`, { cause: err });
+  if (isDiskFull(err, dataDir)) return new JournalError('disk_full', `journal storage is full: ${message}`, { cause: err });
   if (code.startsWith('SQLITE_CONSTRAINT')) return new JournalError('concurrent_writer', `journal refused the record: ${message}`, { cause: err });
   return new JournalError('storage_error', `journal write failed: ${message}`, { cause: err });
+}
+
+/** Whether the database holds a committed genesis record (then the journal exists, whatever failed after). */
+function holdsGenesis(db: Database.Database): boolean {
+  try {
+    return db.prepare('SELECT 1 FROM journal WHERE seq = 0').get() !== undefined;
+  } catch {
+    return false;
+  }
 }
