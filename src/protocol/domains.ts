@@ -6,6 +6,13 @@ export const DOMAIN = {
   record: 'posd/journal-record/v1\n',
   keyRotation: 'posd/key-rotation/v1\n',
   ack: 'posd/settlement-ack/v1\n',
+  // Provisioning (docs/provisioning.md).
+  profile: 'posd/terminal-profile/v1\n',
+  keyEndorsement: 'posd/key-endorsement/v1\n',
+  enrolment: 'posd/enrolment/v1\n',
+  release: 'posd/reset-release/v1\n',
+  decommission: 'posd/decommission/v1\n',
+  pairingCode: 'posd/pairing-code/v1\n',
 } as const;
 
 /** The `prev` of the genesis record: 32 zero bytes. */
