@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const catalogFile = join(config.dataDir, 'catalog.csv');
   if (!existsSync(catalogFile)) writeFileSync(catalogFile, demoCatalogCsv());
   const pos = await assemble(config, { env: terminal.env });
+  acquirer.fleet.preEnrol(pos.publicKey);
   const { events } = pos;
 
   say('posd demo: the real drivers on simulated hardware, with the acquirer simulator');

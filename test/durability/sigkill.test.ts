@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { ChainVerifier } from '../../src/protocol/chain-verifier.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
-import { drainerFor, startAcquirer } from '../support/acquirer.js';
+import { drainerFor, enrolKey, startAcquirer } from '../support/acquirer.js';
 import { expectSettledExactlyOnce } from '../support/settlement-checks.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -44,6 +44,10 @@ describe('durability under SIGKILL', () => {
     const sim = await startAcquirer();
     await sim.setFault({ mode: 'random', rate: 0.15, delayMs: 30 });
     const dataDir = tempDir('posd-crash-');
+    // The acquirer settles only with enrolled terminals: make the terminal's key and enrol it first.
+    const made = Journal.open(dataDir);
+    enrolKey(sim, made.genesisPublicKey);
+    made.close();
     const acknowledged = new Map<number, string>();
     const verifier = new ChainVerifier();
     let verifiedThrough = -1;
