@@ -22,6 +22,7 @@ export type VerifyFailureCode =
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | 'bad_profile'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -76,6 +77,8 @@ export class ChainVerifier {
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
+  /** The version of the last `profile` record: profiles are only ever journaled in rising versions. */
+  private profileVersion = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -131,6 +134,10 @@ export class ChainVerifier {
         break;
       case 'key_rotation':
         this.rotate(record, failAt);
+        break;
+      case 'profile':
+        if (record.body.version <= this.profileVersion) failAt('bad_profile', `profile version ${record.body.version} after version ${this.profileVersion}: a profile was downgraded`, seq);
+        this.profileVersion = record.body.version;
         break;
       default:
         break;

@@ -287,6 +287,19 @@ export class Journal {
     return appended;
   }
 
+  /**
+   * Signs a statement with the terminal's current key (provisioning: proof of possession in an
+   * enrolment request, a decommission notice). Never a journal record, a key rotation or an
+   * ack: those domains are refused, so this cannot forge what the journal itself signs.
+   */
+  signStatement(domain: string, canonicalText: string): Uint8Array {
+    this.requireKeys();
+    if (!/^posd\/[a-z0-9-]+\/v[0-9]+\n$/.test(domain) || domain === DOMAIN.record || domain === DOMAIN.keyRotation || domain === DOMAIN.ack) {
+      throw new JournalError('not_allowed', `the journal does not sign statements in domain ${JSON.stringify(domain)}`);
+    }
+    return this.signer!.sign(domain + canonicalText);
+  }
+
   get(seq: number): StoredRecord | undefined {
     const row = this.stmt.get.get(seq) as { seq: number; hash: Buffer; record: string } | undefined;
     return row && { seq: row.seq, hash: new Uint8Array(row.hash), text: row.record };
