@@ -15,6 +15,8 @@ import type { SettlementErrorCode } from '../settlement/errors.js';
 import type { CodeTableErrorCode } from '../terminal/scan-classification/tables.js';
 import type { JournalErrorCode } from '../terminal/ledger/errors.js';
 import type { LedgerIntegrityCode } from '../terminal/ledger/integrity-error.js';
+import type { ProvisioningErrorCode } from '../protocol/provisioning-schemas.js';
+import type { ProvisioningFailureCode } from '../provisioning/errors.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -38,6 +40,8 @@ export type PosdErrorCode =
   | ScannerErrorCode
   | GpioErrorCode
   | ApduErrorCode
+  | ProvisioningErrorCode
+  | ProvisioningFailureCode
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'
