@@ -8,7 +8,7 @@ import type { TerminalProfile } from '../../src/protocol/profile.js';
 import { ProvisioningError } from '../../src/protocol/provisioning-schemas.js';
 import { MAX_RELEASE_TTL_MS, signRelease, type Release } from '../../src/protocol/release.js';
 import { HttpError } from './http.js';
-import { applyChanges, defaultSettings, ENDORSEMENT_VALIDITY_MS, issueProfile, type ProfileSettings, type SettingsChanges } from './profiles.js';
+import { applyChanges, checkSettings, defaultSettings, ENDORSEMENT_VALIDITY_MS, issueProfile, type ProfileSettings, type SettingsChanges } from './profiles.js';
 
 export type FleetState = 'active' | 'decommissioned' | 'released';
 
@@ -72,7 +72,7 @@ export class Fleet {
 
   /** A one-time enrolment code carrying the merchant assignment; optionally only for the key with this pairing code. */
   issueCode(changes: SettingsChanges = {}, options: { ttlMs?: number; pairing?: string } = {}): { code: string; expiresAt: number; pairing: string | null } {
-    applyChanges(defaultSettings(changes.tid ?? '00000000'), changes);
+    checkSettings(applyChanges(defaultSettings(changes.tid ?? '00000000'), changes), this.signer, this.now());
     const ttl = options.ttlMs ?? DEFAULT_CODE_TTL_MS;
     if (!Number.isSafeInteger(ttl) || ttl < 1000 || ttl > MAX_CODE_TTL_MS) throw new HttpError(400, 'bad_request', `ttlMs must be 1000..${MAX_CODE_TTL_MS}`);
     const now = this.now();

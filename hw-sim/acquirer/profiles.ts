@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Signer } from '../../src/crypto/ed25519.js';
-import type { KeyEndorsement } from '../../src/protocol/key-endorsement.js';
+import { signEndorsement, type KeyEndorsement } from '../../src/protocol/key-endorsement.js';
+import { toHex } from '../../src/encoding/hex.js';
 import {
   CodeTableSchema,
   MerchantSchema,
@@ -140,4 +141,14 @@ export function issueProfile(settings: ProfileSettings, terminal: string, versio
     throw err;
   }
   return profile;
+}
+
+/** Checks, before a code is issued, that the profile these settings make is one a terminal would accept (signs a trial profile). */
+export function checkSettings(settings: ProfileSettings, signer: Signer, now: number): void {
+  const trial = '0'.repeat(16);
+  const endorsement = signEndorsement(
+    { terminal: trial, keyId: signer.keyId, publicKey: toHex(signer.publicKey), tid: settings.tid, mid: settings.merchant.id, notBefore: now, notAfter: now + ENDORSEMENT_VALIDITY_MS, serial: 1 },
+    signer,
+  );
+  issueProfile(settings, trial, 1, endorsement, signer, now);
 }

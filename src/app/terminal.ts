@@ -1,7 +1,9 @@
 import { toHex } from '../encoding/hex.js';
 import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { DeviceTypes } from '../drivers/registry.js';
+import type { TerminalProfile } from '../protocol/profile.js';
 import type { Totals } from '../protocol/record.js';
+import type { Pairing, PaymentPolicy, ProfileState, Provisioning } from '../provisioning/provisioning.js';
 import type { DrainReport, SettlementDrainer, SettlementStatus } from '../settlement/drainer.js';
 import type { Catalog } from '../terminal/catalog/catalog.js';
 import type { Approval, Counter } from '../terminal/counter/counter.js';
@@ -20,6 +22,8 @@ export interface TerminalStatus {
   totals: Totals;
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
+  /** Null when no acquirer root key is configured (provisioning off). */
+  provisioning: ProfileState | null;
 }
 
 /** The basket being rung up and the ways to pay for it. */
@@ -38,6 +42,27 @@ export interface SettlementService {
   settleNow(maxAttempts?: number): Promise<DrainReport>;
 }
 
+/**
+ * Provisioning as the faces use it (docs/provisioning.md): the profile's state, what it allows,
+ * the pairing code while unprovisioned, enrolment, profile updates, key rotation.
+ */
+export interface ProvisioningService {
+  state(): ProfileState;
+  profile(): TerminalProfile | undefined;
+  /** What payments the profile allows now; the payments work asks before each payment. */
+  paymentPolicy(): PaymentPolicy;
+  /** Throws `not_provisioned` / `profile_expired` unless this kind of payment is allowed now. */
+  assertMayTakePayment(kind: 'online' | 'offline'): TerminalProfile;
+  pairing(): Pairing;
+  /** The enrolment exchange with a one-time code from the acquirer (the console's `provision`). */
+  provision(code: string, acquirerUrl?: string): Promise<ProfileState>;
+  /** A profile pushed through the local API: verified, journaled and stored when newer. */
+  acceptProfile(profile: unknown): { changed: boolean; version: number };
+  /** Asks the acquirer for a pending key endorsement and the newest profile (done after every settlement). */
+  refresh(): Promise<{ changed: boolean; version: number }>;
+  rotateKey(): Promise<{ keyId: string; seq: number; endorsed: boolean; pendingReason?: string }>;
+}
+
 export interface ReportService {
   /** The Z report: closes the business day with a signed day_close record and a checkpoint. */
   closeDay(day: string): DayClose;
@@ -52,6 +77,7 @@ export class PosTerminal {
   readonly sale: SaleService;
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
+  readonly provisioning: ProvisioningService | null;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -62,6 +88,7 @@ export class PosTerminal {
     private readonly drainer: SettlementDrainer | undefined,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
+    private readonly provisioner?: Provisioning,
   ) {
     this.sale = {
       scan: (text, symbology) => counter.scanned(text, symbology),
@@ -76,6 +103,7 @@ export class PosTerminal {
         }
       : null;
     this.reports = { closeDay: (day) => closeDay(journal, day) };
+    this.provisioning = provisioner ? provisioningService(provisioner) : null;
   }
 
   get id(): string {
@@ -103,6 +131,7 @@ export class PosTerminal {
       totals: this.journal.totals,
       devices: this.deviceSet.health(),
       settlement: this.drainer?.status() ?? null,
+      provisioning: this.provisioner?.profileState() ?? null,
     };
   }
 
@@ -116,4 +145,24 @@ export class PosTerminal {
       }
     }
   }
+}
+
+function provisioningService(p: Provisioning): ProvisioningService {
+  return {
+    state: () => p.profileState(),
+    profile: () => p.currentProfile(),
+    paymentPolicy: () => p.paymentPolicy(),
+    assertMayTakePayment: (kind) => p.assertMayTakePayment(kind),
+    pairing: () => p.pairing(),
+    provision: async (code, acquirerUrl) => {
+      await p.enrol(code, acquirerUrl);
+      return p.profileState();
+    },
+    acceptProfile: (profile) => {
+      const result = p.accept(profile);
+      return { changed: result.changed, version: result.profile.version };
+    },
+    refresh: () => p.refresh(),
+    rotateKey: () => p.rotateKey(),
+  };
 }

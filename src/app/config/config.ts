@@ -2,6 +2,7 @@ import type { DevicesConfig } from '../../drivers/registry.js';
 import { CodedError } from '../../errors/coded-error.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseProvisioningConfig, type ProvisioningConfig } from './provisioning.js';
 
 /**
  * posd's configuration file (JSON). Device URIs are as in docs/hardware.md; the acquirer's
@@ -13,6 +14,8 @@ export interface PosdConfig {
   catalog?: string;
   merchant: { name: string; city?: string };
   acquirer?: { url: string; publicKey: string };
+  /** The acquirer root key pinned at install and the acquirer's URL (src/app/config/provisioning.ts). */
+  provisioning?: ProvisioningConfig;
   /** Each device kind's settings, as the device registry takes them (docs/hardware.md). */
   devices: { -readonly [K in keyof DevicesConfig]: DevicesConfig[K] };
 }
@@ -50,7 +53,7 @@ function device(value: unknown, path: string, extra: readonly string[] = []): Ob
 /** Checks a parsed configuration; relative paths are taken from `baseDir`. */
 export function parseConfig(value: unknown, baseDir: string): PosdConfig {
   const c = obj(value, 'config');
-  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices']);
+  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'provisioning', 'devices']);
   const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
   only(merchant, 'merchant', ['name', 'city']);
   const devices = obj(c.devices ?? {}, 'devices');
@@ -69,6 +72,7 @@ export function parseConfig(value: unknown, baseDir: string): PosdConfig {
       publicKey: str(a.publicKey, 'acquirer.publicKey', /^[0-9a-f]{64}$/, '64 lower-case hex digits'),
     };
   }
+  if (c.provisioning !== undefined) config.provisioning = parseProvisioningConfig(c.provisioning, (message) => { throw new ConfigError(message); });
   if (devices.printer !== undefined) {
     const p = device(devices.printer, 'devices.printer', ['profile']);
     config.devices.printer = { uri: p.uri, ...(p.profile !== undefined ? { profile: str(p.profile, 'devices.printer.profile') } : {}) };
