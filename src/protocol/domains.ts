@@ -15,5 +15,8 @@ export const DOMAIN = {
   pairingCode: 'posd/pairing-code/v1\n',
 } as const;
 
+/** The domains a terminal signs statements in with its journal key (nothing the journal itself signs). */
+export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission];
+
 /** The `prev` of the genesis record: 32 zero bytes. */
 export const GENESIS_PREV = '0'.repeat(64);

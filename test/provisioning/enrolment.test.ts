@@ -49,6 +49,10 @@ describe('first start without a profile', () => {
     expect(provisioning.paymentPolicy()).toEqual({ online: false, offline: false, reason: expect.stringMatching(/^not provisioned: /) });
     expect(await codeOf(() => provisioning.assertMayTakePayment('online'))).toBe('not_provisioned');
     expect(provisioning.currentProfile()).toBeUndefined();
+    // Its key signs provisioning statements, never a record or anything the acquirer signs.
+    for (const domain of ['posd/journal-record/v1\n', 'posd/key-rotation/v1\n', 'posd/terminal-profile/v1\n', 'posd/reset-release/v1\n']) {
+      expect(await codeOf(() => journal.signStatement(domain, '{}')), domain).toBe('not_allowed');
+    }
   });
 
   it('without the acquirer root key pinned, says so and cannot be provisioned', async () => {

@@ -5,7 +5,7 @@ import { canonicalJson } from '../../encoding/canonical-json.js';
 import { fromHex, toHex } from '../../encoding/hex.js';
 import { keyIdOf, type Signer } from '../../crypto/ed25519.js';
 import { DEFAULT_ASSETS, type AssetInfo } from '../../protocol/assets.js';
-import { DOMAIN, GENESIS_PREV } from '../../protocol/domains.js';
+import { DOMAIN, GENESIS_PREV, TERMINAL_STATEMENT_DOMAINS } from '../../protocol/domains.js';
 import { consistencyProof, frontierRanges, MerkleFrontier, streamedRoot } from '../../protocol/merkle.js';
 import {
   RECORD_VERSION,
@@ -289,14 +289,12 @@ export class Journal {
 
   /**
    * Signs a statement with the terminal's current key (provisioning: proof of possession in an
-   * enrolment request, a decommission notice). Never a journal record, a key rotation or an
-   * ack: those domains are refused, so this cannot forge what the journal itself signs.
+   * enrolment request, a decommission notice). Only those domains: never a journal record, a
+   * key rotation or anything else the journal or the acquirer signs.
    */
   signStatement(domain: string, canonicalText: string): Uint8Array {
     this.requireKeys();
-    if (!/^posd\/[a-z0-9-]+\/v[0-9]+\n$/.test(domain) || domain === DOMAIN.record || domain === DOMAIN.keyRotation || domain === DOMAIN.ack) {
-      throw new JournalError('not_allowed', `the journal does not sign statements in domain ${JSON.stringify(domain)}`);
-    }
+    if (!TERMINAL_STATEMENT_DOMAINS.includes(domain)) throw new JournalError('not_allowed', `the journal does not sign statements in domain ${JSON.stringify(domain)}`);
     return this.signer!.sign(domain + canonicalText);
   }
 
