@@ -204,8 +204,8 @@ export class Provisioning extends EventEmitter<{ change: [ProvisioningChange] }>
       ...(this.anchor ? { current: { version: this.anchor.version, sha256: this.anchor.sha256 } } : {}),
     });
     const endorsed = verified.profile.endorsement.publicKey;
-    const current = toHex(this.currentPublicKey());
-    if (options.enrolment ? endorsed !== current : !this.knownKeys().includes(endorsed)) {
+    // Almost always the current key; only otherwise is the journal searched for earlier ones.
+    if (endorsed !== toHex(this.currentPublicKey()) && (options.enrolment || !this.knownKeys().includes(endorsed))) {
       throw new ProvisioningError('bad_endorsement', `the profile endorses key ${verified.profile.endorsement.keyId}, which is not ${options.enrolment ? 'the key this terminal enrolled with' : 'a key of this terminal'}`);
     }
     if (!verified.isNew) {
