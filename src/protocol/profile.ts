@@ -207,8 +207,3 @@ function checkConsistency(profile: TerminalProfile): void {
   for (const rule of profile.codeTable.paymentCodes) if (rule.minLength > rule.maxLength) fail(`payment code ${rule.scheme}: minLength above maxLength`);
   if (profile.codeTable.offlineQr.minChars > profile.codeTable.offlineQr.maxChars) fail('offlineQr: minChars above maxChars');
 }
-
-/** Whether a profile is in force at `now`: 'active', or 'expired' with the moment it expired. */
-export function profileStatusAt(profile: TerminalProfile, now: number): { state: 'active' } | { state: 'expired'; since: number } {
-  return now >= profile.expiresAt ? { state: 'expired', since: profile.expiresAt } : { state: 'active' };
-}

@@ -40,9 +40,6 @@ export function Text(maxLength: number, minLength = 1): ReturnType<typeof Type.S
 /** A journal record as a document carries it (a key rotation): its full check is the record validator's. */
 export const WireRecord = Type.Unsafe<SignedRecord>(Type.Object({ seq: Seq, kind: Type.String({ maxLength: 32 }) }, { additionalProperties: true }));
 
-export const WireErrorSchema = Type.Object({ error: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 1000 }) }, { additionalProperties: false });
-export type WireError = Static<typeof WireErrorSchema>;
-
 export type ProvisioningErrorCode =
   /** Not the document's shape, or not canonical JSON. */
   | 'malformed'
