@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { fromHex } from '../src/encoding/hex.js';
+import { fromHex, toHex } from '../src/encoding/hex.js';
 import { verify } from '../src/crypto/ed25519.js';
 import type { SignedRecord } from '../src/protocol/record.js';
 import { recordSigningInput, recordText, unsignedOf } from '../src/protocol/record-codec.js';
@@ -28,6 +28,16 @@ interface SettleResult {
 async function settleInChild(dataDir: string, log: (line: string) => void): Promise<SettleResult> {
   const acquirer = await spawnAcquirer(join(dataDir, '..', `acquirer-${Date.now()}`));
   try {
+    // The acquirer settles only with enrolled terminals: its operator enrols this one's key first.
+    const journal = Journal.open(dataDir, { readOnly: true });
+    const publicKey = toHex(journal.genesisPublicKey);
+    journal.close();
+    const enrolled = await fetch(`${acquirer.control}/fleet/enrolments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${acquirer.token}` },
+      body: JSON.stringify({ publicKey }),
+    });
+    if (!enrolled.ok) throw new Error(`enrolment refused: HTTP ${enrolled.status} ${await enrolled.text()}`);
     const { stdout } = await run(process.execPath, [here('./settle-child.js'), dataDir, acquirer.url, acquirer.publicKey], { maxBuffer: 1 << 20 });
     const result = JSON.parse(stdout) as SettleResult;
     if (result.unsettled !== 0 || result.pending !== 0) throw new Error(`settlement left ${result.unsettled} unsettled, ${result.pending} pending`);

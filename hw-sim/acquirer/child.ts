@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 export interface AcquirerProcess {
   url: string;
   control: string;
+  /** The operator's bearer token for the control port. */
+  token: string;
   publicKey: string;
   /** The port it serves settlement on: a restart on the same data directory can take it again. */
   port: number;
@@ -18,6 +20,8 @@ export interface AcquirerProcess {
 export interface SpawnAcquirerOptions {
   /** Serve on this port (a restart after a kill); default: any free one. */
   port?: number;
+  /** The compiled hw-sim entry point (default: the one beside this module in dist/). */
+  bin?: string;
 }
 
 /** hw-sim's entry point beside this module once built; from the build when this runs from source (vitest). */
@@ -25,14 +29,14 @@ const BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/
 
 /** Starts the acquirer simulator in its own process (its own core), as a real acquirer would be. */
 export async function spawnAcquirer(dataDir?: string, options: SpawnAcquirerOptions = {}): Promise<AcquirerProcess> {
-  const args = [BIN, 'acquirer', ...(dataDir ? ['--data-dir', dataDir] : []), ...(options.port ? ['--port', String(options.port)] : [])];
+  const args = [options.bin ?? BIN, 'acquirer', ...(dataDir ? ['--data-dir', dataDir] : []), ...(options.port ? ['--port', String(options.port)] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve(line));
     child.once('exit', (code, signal) => reject(new Error(`acquirer simulator exited (${code ?? signal}) before it was ready`)));
   });
-  const info = JSON.parse(first) as { acquirer: string; control: string; publicKey: string };
+  const info = JSON.parse(first) as { acquirer: string; control: string; token: string; publicKey: string };
   const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
   const signal = (name: NodeJS.Signals) => async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
@@ -41,6 +45,7 @@ export async function spawnAcquirer(dataDir?: string, options: SpawnAcquirerOpti
   return {
     url: info.acquirer,
     control: info.control,
+    token: info.token,
     publicKey: info.publicKey,
     port: Number(new URL(info.acquirer).port),
     child,

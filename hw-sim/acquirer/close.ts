@@ -2,8 +2,7 @@ import type Database from 'better-sqlite3';
 import { fromHex, toHex } from '../../src/encoding/hex.js';
 import { KindTotalsBuilder, sameKindTotals } from '../../src/protocol/kind-totals.js';
 import { MerkleFrontier, verifyConsistency } from '../../src/protocol/merkle.js';
-import type { CloseAck, CloseRequest, CountersignedCheckpoint } from '../../src/protocol/settlement.js';
-import { toRanges } from '../../src/protocol/settlement.js';
+import { MAX_ACK_ITEMS, type CloseAck, type CloseRequest, type CountersignedCheckpoint } from '../../src/protocol/settlement.js';
 import type { RecordIngest } from './ingest.js';
 
 export type CloseResult = Omit<CloseAck, 'sig' | 'acquirer'>;
@@ -68,20 +67,32 @@ export function closeSettlement(db: Database.Database, request: CloseRequest, bo
     .prepare('SELECT seq, hash, kind, asset, amount, status FROM records WHERE terminal = ? AND seq >= ? AND seq <= ? ORDER BY seq')
     .iterate(terminal, firstLeaf, request.through) as IterableIterator<{ seq: number; hash: Buffer; kind: string; asset: string | null; amount: number | null; status: string }>;
   const totals = new KindTotalsBuilder();
-  const missing: number[] = [];
+  // Gaps as ranges, never seq by seq: the work is in proportion to the records held, whatever
+  // `through` says; at most MAX_ACK_ITEMS ranges are listed (the terminal uploads them and closes again).
+  const missing: [number, number][] = [];
+  const noteGap = (from: number, to: number): void => {
+    if (from <= to && missing.length < MAX_ACK_ITEMS) missing.push([from, to]);
+  };
   let next = firstLeaf;
+  let gaps = false;
   let checkpointHash: Buffer | undefined;
   for (const row of rows) {
-    for (; next < row.seq; next++) missing.push(next);
+    if (row.seq > next) {
+      gaps = true;
+      noteGap(next, row.seq - 1);
+    }
     next = row.seq + 1;
     if (row.seq < request.through) frontier.add(new Uint8Array(row.hash));
     else checkpointHash = row.hash;
     if (row.seq >= expectedFrom && row.status === 'accepted' && row.asset !== null && row.amount !== null) totals.add(row.asset, row.kind, row.amount);
   }
-  for (; next <= request.through; next++) missing.push(next);
+  if (next <= request.through) {
+    gaps = true;
+    noteGap(next, request.through);
+  }
   const acquirerTotals = totals.build();
   let checkpoint: CountersignedCheckpoint | null = null;
-  if (missing.length === 0 && problems.length === 0) {
+  if (!gaps && problems.length === 0) {
     const root = toHex(frontier.root());
     const claimed = request.checkpoint.kind === 'checkpoint' ? request.checkpoint.body.root : '';
     if (frontier.size !== request.through || root !== claimed) {
@@ -93,5 +104,5 @@ export function closeSettlement(db: Database.Database, request: CloseRequest, bo
       db.prepare('UPDATE terminals SET settled_through = ?, frontier = ? WHERE id = ?').run(request.through, JSON.stringify(frontier.toJSON()), terminal);
     }
   }
-  return { ...base, balanced: checkpoint !== null, totals: acquirerTotals, missing: toRanges(missing), problems, checkpoint };
+  return { ...base, balanced: checkpoint !== null, totals: acquirerTotals, missing, problems, checkpoint };
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { canonicalJson } from '../../src/encoding/canonical-json.js';
+import { CanonicalJsonError, canonicalJson } from '../../src/encoding/canonical-json.js';
 import { fromHex } from '../../src/encoding/hex.js';
 import { keyIdOf, verify } from '../../src/crypto/ed25519.js';
 import { sha256 } from '../../src/crypto/sha256.js';
@@ -25,6 +25,9 @@ class Rejection extends Error {
   }
 }
 
+/** Rejection messages go into signed acks the terminal checks; they stay short. */
+const MAX_MESSAGE = 300;
+
 interface KeyInForce {
   keyId: string;
   publicKey: Uint8Array;
@@ -33,15 +36,19 @@ interface KeyInForce {
 }
 
 /**
- * Checks and stores records of one terminal, in any order: each record's shape, terminal,
- * key in force at its seq, signature, chain links to whichever neighbours are held, grand
- * totals against the record before it, asset, and wallet counters seen before (double spend,
- * across all terminals). Rejected records are kept with their reason so the chain and the
- * Merkle tree stay computable; a different record at a held seq is a conflict.
+ * Checks and stores records of one terminal, in any order. First whether the record is the
+ * terminal's at all: its shape, terminal, the key in force at its seq (not revoked) and the
+ * signature. A record that fails these is answered as rejected and never stored, so a forger
+ * cannot occupy a seq or a wallet counter. Then, for the terminal's own records: chain links
+ * to whichever neighbours are held, grand totals against the record before it, asset, and
+ * wallet counters seen before (double spend, across all terminals). Those rejections are kept
+ * with their reason so the chain and the Merkle tree stay computable; a different, genuinely
+ * signed record at a held seq is a conflict (the journal forked).
  */
 export class RecordIngest {
   private readonly stmt;
   private keys: KeyInForce[] | undefined;
+  private revoked: Map<string, number> | undefined;
   /** Held records around this batch (loaded once) and records stored by it. */
   private readonly known = new Map<number, HeldRecord | null>();
   /** Grand totals of records stored in this batch, so consecutive records need no lookups. */
@@ -65,6 +72,7 @@ export class RecordIngest {
       addKey: db.prepare('INSERT OR IGNORE INTO keys(terminal, key_id, public_key, from_seq, to_seq) VALUES (?, ?, ?, ?, NULL)'),
       spend: db.prepare('INSERT INTO wallet_spends(wallet, counter, terminal, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       spentBy: db.prepare('SELECT terminal, seq FROM wallet_spends WHERE wallet = ? AND counter = ?'),
+      revocations: db.prepare('SELECT key_id, after_seq FROM revocations WHERE terminal = ?'),
     };
   }
 
@@ -79,7 +87,8 @@ export class RecordIngest {
         max = Math.max(max, seq);
       }
     }
-    if (min > max || max - min > 4 * records.length) return;
+    // Past 2^53 - 2, seq + 1 is no longer exact and the loop below would never end.
+    if (min > max || max - min > 4 * records.length || max >= Number.MAX_SAFE_INTEGER - 1) return;
     for (let seq = min - 1; seq <= max + 1; seq++) this.known.set(seq, null);
     for (const row of this.stmt.heldRange.iterate(this.terminal, min - 1, max + 1) as IterableIterator<HeldRecord>) this.known.set(row.seq, row);
   }
@@ -87,24 +96,31 @@ export class RecordIngest {
   ingest(value: unknown): IngestOutcome {
     const seq = typeof (value as { seq?: unknown })?.seq === 'number' ? (value as { seq: number }).seq : -1;
     let record: SignedRecord;
+    let texts: { unsigned: string; signed: string };
     try {
       record = validateSignedRecord(value);
+      texts = recordTexts(record);
     } catch (err) {
-      if (err instanceof RecordFormatError) return this.reject(seq, 'malformed', err.message);
+      if (err instanceof RecordFormatError || err instanceof CanonicalJsonError) return this.reject(Number.isSafeInteger(seq) ? seq : -1, 'malformed', err.message);
       throw err;
     }
     if (record.terminal !== this.terminal) return this.reject(seq, 'wrong_terminal', `record belongs to terminal ${record.terminal}`);
-    const texts = recordTexts(record);
     const hash = Buffer.from(sha256(texts.signed));
     const held = this.held(seq);
-    if (held) {
-      if (!held.hash.equals(hash)) return this.reject(seq, 'conflict', `a different record ${seq} is already held (hash ${held.hash.toString('hex').slice(0, 16)}…): the journal forked`);
+    if (held && held.hash.equals(hash)) {
       if (held.status === 'accepted') return { seq, accepted: true };
       const colon = held.reason!.indexOf(':');
       return this.reject(seq, held.reason!.slice(0, colon) as RecordRejectionCode, held.reason!.slice(colon + 1).trim());
     }
     try {
-      this.check(record, texts.unsigned, hash);
+      this.checkAuthentic(record, texts.unsigned);
+    } catch (err) {
+      if (err instanceof Rejection) return this.reject(seq, err.code, err.message);
+      throw err;
+    }
+    if (held) return this.reject(seq, 'conflict', `a different record ${seq} is already held (hash ${held.hash.toString('hex').slice(0, 16)}…): the journal forked`);
+    try {
+      this.check(record, hash);
     } catch (err) {
       if (!(err instanceof Rejection)) throw err;
       this.store(record, texts.signed, hash, 'rejected', `${err.code}: ${err.message}`);
@@ -115,10 +131,17 @@ export class RecordIngest {
     return { seq, accepted: true };
   }
 
-  private check(record: SignedRecord, unsignedText: string, hash: Buffer): void {
+  /** Whether the terminal made this record: the key in force at its seq, not revoked, signed it. Failing records are never stored. */
+  private checkAuthentic(record: SignedRecord, unsignedText: string): void {
     const key = this.keyFor(record.seq);
     if (!key || key.keyId !== record.key) throw new Rejection('unknown_key', `key ${record.key} is not in force at seq ${record.seq}${key ? ` (${key.keyId} is)` : ''}`);
+    const revokedAfter = this.revokedAfter(record.key);
+    if (revokedAfter !== undefined && record.seq > revokedAfter) throw new Rejection('unknown_key', `key ${record.key} was revoked after seq ${revokedAfter}`);
     if (!verify(fromHex(record.sig, 64), recordSigningInput(unsignedText), key.publicKey)) throw new Rejection('bad_signature', 'the terminal signature does not verify');
+  }
+
+  /** The rules a record signed by the terminal must still follow: chain, totals, asset, rotation proof, wallet counters. */
+  private check(record: SignedRecord, hash: Buffer): void {
     if (record.seq === 0) {
       if (record.kind !== 'genesis' || record.prev !== GENESIS_PREV) throw new Rejection('chain_break', 'seq 0 must be the genesis record');
     } else {
@@ -186,8 +209,13 @@ export class RecordIngest {
     this.keys = undefined;
   }
 
+  private revokedAfter(keyId: string): number | undefined {
+    this.revoked ??= new Map((this.stmt.revocations.all(this.terminal) as { key_id: string; after_seq: number }[]).map((r) => [r.key_id, r.after_seq]));
+    return this.revoked.get(keyId);
+  }
+
   private reject(seq: number, code: RecordRejectionCode, message: string): IngestOutcome {
-    return { seq, accepted: false, rejection: { seq, code, message } };
+    return { seq, accepted: false, rejection: { seq, code, message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message } };
   }
 }
 

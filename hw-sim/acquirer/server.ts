@@ -1,16 +1,22 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
-import { Signer, keyIdOf } from '../../src/crypto/ed25519.js';
+import { Signer } from '../../src/crypto/ed25519.js';
 import { sha256Hex } from '../../src/crypto/sha256.js';
-import { fromHex, toHex } from '../../src/encoding/hex.js';
+import { toHex } from '../../src/encoding/hex.js';
 import { DEFAULT_ASSETS } from '../../src/protocol/assets.js';
-import { signAck, toRanges, type Ack, type CloseAck, type CloseRequest, type RejectedRecord, type UploadAck, type UploadRequest } from '../../src/protocol/settlement.js';
+import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
+import { MAX_BATCH_RECORDS, signAck, toRanges, type Ack, type CloseAck, type CloseRequest, type RejectedRecord, type UploadAck, type UploadRequest } from '../../src/protocol/settlement.js';
 import { closeSettlement } from './close.js';
+import { buildControl } from './control.js';
 import { FaultSwitch, type FaultMode, type FaultSpec } from './faults.js';
+import { Fleet } from './fleet.js';
+import { HttpError, hardenJson, type RawBodyRequest } from './http.js';
 import { RecordIngest, registerGenesisKey } from './ingest.js';
+import { registerProvisioningRoutes } from './provisioning-routes.js';
 import { SETTLEMENT_ROUTES } from '../../src/protocol/settlement-routes.js';
 import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } from '../../src/protocol/settlement-schemas.js';
 import { openAcquirerStore } from './store.js';
@@ -21,21 +27,11 @@ export interface AcquirerOptions {
   port?: number;
   controlPort?: number;
   assets?: readonly string[];
-  /** Clock for acks (tests). */
+  /** Clock for acks, profiles and codes (tests). */
   now?: () => number;
+  /** The bearer token of the control port (faults, stats, fleet); default a random one, printed at start. */
+  operatorToken?: string;
 }
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type RawBodyRequest = FastifyRequest & { rawBody?: string };
 
 interface Stored {
   status: number;
@@ -44,14 +40,17 @@ interface Stored {
 
 /**
  * The acquirer simulator: a real HTTP server on loopback with its own SQLite store and
- * Ed25519 key. It verifies every record it is sent, stores batches idempotently, detects
- * double spends across terminals, settles by totals and countersigns checkpoints.
- * A second, control listener switches faults while it runs.
+ * Ed25519 key. It enrols terminals (docs/provisioning.md) and settles only with them: it
+ * verifies every record it is sent, stores batches idempotently, detects double spends across
+ * terminals, settles by totals and countersigns checkpoints. A second, control listener takes
+ * the operator's bearer token: faults while it runs, stats, and the fleet operations.
  */
 export class AcquirerSimulator {
   readonly faults = new FaultSwitch();
   readonly signer: Signer;
   readonly db: Database.Database;
+  readonly fleet: Fleet;
+  readonly operatorToken: string;
   private readonly app: FastifyInstance;
   private readonly control: FastifyInstance;
   private readonly sockets = new Set<Socket>();
@@ -68,8 +67,10 @@ export class AcquirerSimulator {
     this.db = openAcquirerStore(join(options.dataDir, 'acquirer.db'));
     this.assets = new Set(options.assets ?? DEFAULT_ASSETS.map((a) => a.code));
     this.now = options.now ?? Date.now;
+    this.fleet = new Fleet(this.db, this.signer, this.now);
+    this.operatorToken = options.operatorToken ?? randomBytes(24).toString('base64url');
     this.app = this.buildApp();
-    this.control = this.buildControl();
+    this.control = buildControl(this, this.operatorToken);
   }
 
   static async start(options: AcquirerOptions): Promise<AcquirerSimulator> {
@@ -144,25 +145,7 @@ export class AcquirerSimulator {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
-    app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-      (req as RawBodyRequest).rawBody = body as string;
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(new HttpError(400, 'bad_request', 'the body is not JSON'), undefined);
-      }
-    });
-    app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, _req, reply) => {
-      if (err instanceof HttpError) return reply.status(err.status).send({ error: err.error, message: err.message });
-      if (err.validation) {
-        this.stats.badRequests++;
-        return reply.status(400).send({ error: 'bad_request', message: err.message });
-      }
-      if (err.statusCode === 413) return reply.status(413).send({ error: 'too_large', message: err.message });
-      if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: 'bad_request', message: err.message });
-      return reply.status(500).send({ error: 'internal', message: err.message });
-    });
+    hardenJson(app, () => this.stats.badRequests++);
 
     const withFaults = { onRequest: this.faultBeforeProcessing.bind(this), onSend: this.faultAfterProcessing.bind(this) };
 
@@ -183,21 +166,14 @@ export class AcquirerSimulator {
       return reply.send(ack);
     });
     app.get(SETTLEMENT_ROUTES.acquirer, async () => ({ keyId: this.signer.keyId, publicKey: toHex(this.signer.publicKey) }));
+    registerProvisioningRoutes(app, this.fleet);
     return app;
   }
 
-  private buildControl(): FastifyInstance {
-    const control = Fastify({ logger: false });
-    control.post<{ Body: FaultSpec }>('/faults', async (req) => {
-      await this.setFault(req.body);
-      return { fault: this.faults.current ?? null };
-    });
-    control.delete('/faults', async () => {
-      await this.setFault(undefined);
-      return { fault: null };
-    });
-    control.get('/stats', async () => ({ ...this.stats, injected: this.faults.injected, fault: this.faults.current ?? null }));
-    return control;
+  /** Numbers the control port reports: request counts, injected faults, and the process's memory. */
+  statsSnapshot(): Record<string, unknown> {
+    const memory = process.memoryUsage();
+    return { ...this.stats, injected: this.faults.injected, fault: this.faults.current ?? null, memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed } };
   }
 
   private answer(reply: FastifyReply, stored: Stored): FastifyReply {
@@ -228,9 +204,10 @@ export class AcquirerSimulator {
 
   private handleUpload(terminal: string, key: string, body: UploadRequest, rawBody: string): Stored {
     if (body.terminal !== terminal || body.batch !== key) throw new HttpError(400, 'bad_request', 'terminal and batch in the body must match the path');
+    this.fleet.admitUpload(terminal, body.publicKey);
     this.stats.uploads++;
     return this.idempotent(terminal, key, 'upload', rawBody, () => {
-      this.register(terminal, body.publicKey);
+      registerGenesisKey(this.db, terminal, body.publicKey, this.now());
       const now = this.now();
       const ingest = new RecordIngest(this.db, terminal, this.assets, now);
       ingest.preload(body.records);
@@ -255,6 +232,14 @@ export class AcquirerSimulator {
   private handleClose(terminal: string, key: string, body: CloseRequest, rawBody: string, fault: FaultMode | undefined): Stored {
     if (body.terminal !== terminal || body.close !== key) throw new HttpError(400, 'bad_request', 'terminal and close in the body must match the path');
     if (body.through < body.from) throw new HttpError(400, 'bad_request', 'through must not be before from');
+    this.fleet.admitClose(terminal);
+    checkCheckpointShape(body);
+    // A terminal closes only what it uploaded; it can be ahead of what is held by at most one
+    // batch lost on the way. Anything further is no journal this acquirer could hold.
+    const heldUpTo = (this.db.prepare('SELECT MAX(seq) FROM records WHERE terminal = ?').pluck().get(terminal) as number | null) ?? -1;
+    if (body.through > heldUpTo + MAX_BATCH_RECORDS + 1) {
+      throw new HttpError(400, 'bad_request', `through ${body.through} is beyond any journal this acquirer could hold for the terminal (it holds records up to seq ${heldUpTo})`);
+    }
     this.stats.closes++;
     const loseRecords = fault === 'lose_records';
     return this.idempotent(terminal, key, 'close', rawBody, () => {
@@ -270,16 +255,6 @@ export class AcquirerSimulator {
         .run(terminal, key, body.from, body.through, ack.balanced ? 1 : 0, JSON.stringify(ack.totals), JSON.stringify(ack));
       return ack;
     });
-  }
-
-  /** Terminal ids are the key id of the genesis public key: a terminal proves its id by signing with that key. */
-  private register(terminal: string, publicKeyHex: string): void {
-    if (keyIdOf(fromHex(publicKeyHex, 32)) !== terminal) {
-      throw new HttpError(403, 'terminal_key_mismatch', `public key ${publicKeyHex.slice(0, 16)}… does not belong to terminal ${terminal}`);
-    }
-    const row = this.db.prepare('SELECT genesis_key FROM terminals WHERE id = ?').get(terminal) as { genesis_key: string } | undefined;
-    if (row && row.genesis_key !== publicKeyHex) throw new HttpError(403, 'terminal_key_mismatch', 'genesis key differs from the registered one');
-    if (!row) registerGenesisKey(this.db, terminal, publicKeyHex, this.now());
   }
 
   private async faultBeforeProcessing(req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -344,6 +319,20 @@ export class AcquirerSimulator {
         resolve();
       });
     });
+  }
+}
+
+/** The checkpoint a close ends with must be a well-formed checkpoint record at `through`; anything else is a bad request. */
+function checkCheckpointShape(body: CloseRequest): void {
+  let checkpoint;
+  try {
+    checkpoint = validateSignedRecord(body.checkpoint);
+  } catch (err) {
+    if (err instanceof RecordFormatError) throw new HttpError(400, 'bad_request', `checkpoint: ${err.message}`);
+    throw err;
+  }
+  if (checkpoint.kind !== 'checkpoint' || checkpoint.seq !== body.through) {
+    throw new HttpError(400, 'bad_request', `the close must carry the checkpoint record at seq ${body.through}, not a ${checkpoint.kind} record at seq ${checkpoint.seq}`);
   }
 }
 

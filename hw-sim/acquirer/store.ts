@@ -11,7 +11,11 @@ export interface HeldRecord {
   reason: string | null;
 }
 
-/** The acquirer's own durable store: terminals, their keys, every record received, settlements, idempotent answers. */
+/**
+ * The acquirer's own durable store: terminals, their keys, every record received, settlements,
+ * idempotent answers; and the fleet: enrolment codes and nonces, enrolled terminals with their
+ * settings and current profile, key endorsements and revocations, releases.
+ */
 export function openAcquirerStore(file: string): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -71,6 +75,57 @@ export function openAcquirerStore(file: string): Database.Database {
       totals TEXT NOT NULL,
       ack TEXT NOT NULL,
       PRIMARY KEY (terminal, close_id)
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS enrolment_codes (
+      code TEXT PRIMARY KEY,
+      settings TEXT NOT NULL,
+      pairing TEXT,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      used_by TEXT,
+      used_at INTEGER
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS enrolment_nonces (
+      nonce TEXT PRIMARY KEY,
+      expires_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS fleet (
+      terminal TEXT PRIMARY KEY,
+      genesis_key TEXT NOT NULL,
+      tid TEXT NOT NULL,
+      mid TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('active', 'decommissioned', 'released')),
+      key_id TEXT NOT NULL,
+      public_key TEXT NOT NULL,
+      pairing TEXT NOT NULL,
+      settings TEXT NOT NULL,
+      profile TEXT NOT NULL,
+      profile_version INTEGER NOT NULL,
+      enrolled_at INTEGER NOT NULL,
+      software TEXT
+    ) STRICT;
+    CREATE UNIQUE INDEX IF NOT EXISTS fleet_active_tid ON fleet(tid) WHERE state = 'active';
+    CREATE TABLE IF NOT EXISTS endorsements (
+      serial INTEGER PRIMARY KEY AUTOINCREMENT,
+      terminal TEXT NOT NULL,
+      key_id TEXT NOT NULL,
+      public_key TEXT NOT NULL,
+      not_before INTEGER NOT NULL,
+      not_after INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS revocations (
+      terminal TEXT NOT NULL,
+      key_id TEXT NOT NULL,
+      after_seq INTEGER NOT NULL,
+      revoked_at INTEGER NOT NULL,
+      PRIMARY KEY (terminal, key_id)
+    ) STRICT;
+    CREATE TABLE IF NOT EXISTS releases (
+      serial INTEGER PRIMARY KEY AUTOINCREMENT,
+      terminal TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      issued_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
     ) STRICT;
   `);
   return db;

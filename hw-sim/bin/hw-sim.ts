@@ -3,9 +3,10 @@ import { Command } from 'commander';
 
 const program = new Command('hw-sim').description('posd hardware and acquirer simulator').showHelpAfterError();
 
-program
-  .command('acquirer')
-  .description('run the acquirer simulator on loopback; prints one JSON line {acquirer, control, publicKey}')
+const acquirer = program.command('acquirer').description('the acquirer simulator: run it (the default), or its fleet operations against a running one');
+acquirer
+  .command('run', { isDefault: true })
+  .description('run the acquirer simulator on loopback; prints one JSON line {acquirer, control, token, publicKey}')
   .option('--data-dir <dir>', 'its database and key (default: a temporary directory)')
   .option('--port <n>', 'port (default: any free one)', '0')
   .option('--host <addr>', 'address to listen on', '127.0.0.1')
@@ -13,6 +14,8 @@ program
     const { runAcquirer } = await import('../acquirer/run.js');
     await runAcquirer({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), port: Number(o.port), host: o.host });
   });
+const { registerFleetCommands } = await import('../acquirer/fleet-cli.js');
+registerFleetCommands(acquirer);
 
 program
   .command('render <file>')

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     dataDir: join(dir, 'terminal'),
     merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' },
     acquirer: { url: acquirer.url, publicKey: toHex(acquirer.publicKey) },
+    // The acquirer's key pinned at install: every profile must be signed with it.
+    provisioning: { acquirerRootKey: toHex(acquirer.publicKey), acquirerUrl: acquirer.url },
     devices: terminal.devices,
   };
   // The shop's catalogue, as a merchant would give it: a CSV file in the data directory.
@@ -44,6 +46,21 @@ async function main(): Promise<void> {
   say('posd demo: the real drivers on simulated hardware, with the acquirer simulator');
   say(`  terminal ${pos.id}, journal at ${config.dataDir} (${pos.status().headSeq + 1} records so far)`);
   say(`  acquirer ${acquirer.url} (key ${acquirer.signer.keyId}), faults: POST ${acquirer.controlUrl}/faults`);
+  say();
+
+  // First start: the terminal shows its pairing code; the acquirer's operator issues a one-time
+  // code for it (hw-sim acquirer issue-code), the technician enters it (posctl provision).
+  const provisioning = pos.provisioning!;
+  const state = provisioning.state();
+  if (state.state === 'unprovisioned') {
+    say(`Unprovisioned: ${state.reason}`);
+    say(`  pairing code ${state.pairing.code}, key fingerprint ${state.pairing.fingerprint}`);
+    const { code } = acquirer.fleet.issueCode({ merchant: { name: 'CORNER SHOP', nameZh: '街角小店', city: 'HANGZHOU' } }, { pairing: state.pairing.code });
+    say(`  the acquirer issues enrolment code ${code} for that pairing code; the terminal enrols with it:`);
+    await provisioning.provision(code);
+  }
+  const profile = provisioning.profile()!;
+  say(`Provisioned: tid ${profile.tid}, merchant ${profile.merchant.id} ${profile.merchant.name}, profile version ${profile.version}, key ${profile.endorsement.keyId} endorsed`);
   say();
 
   events.on('sale.item', ({ line, total }) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));

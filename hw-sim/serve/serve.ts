@@ -19,6 +19,8 @@ export interface ServeAddresses {
   acquirerKey: string;
   acquirerControl: string;
   control: string;
+  /** The operator's bearer token for `control` and `acquirerControl`. */
+  token: string;
 }
 
 export interface Serving {
@@ -52,6 +54,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       acquirerKey: a.acquirerKey!,
       acquirerControl: a.acquirerControl!,
       control: a.control!,
+      token: a.token!,
     },
     terminal,
     close: () => terminal.close(),

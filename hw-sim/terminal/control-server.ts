@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { toHex } from '../../src/encoding/hex.js';
+import { hardenJson, requireBearer } from '../acquirer/http.js';
 import type { PrinterFault } from '../printer/printer-twin.js';
 import type { SimulatedTerminal } from './simulated-terminal.js';
 
@@ -8,10 +9,13 @@ const PRINTER_FAULTS: readonly PrinterFault[] = ['paper_near_end', 'paper_out', 
 /**
  * HTTP on loopback to act on a simulated terminal's twins from outside: scan a code, tap or
  * remove a card, open the printer's cover, read what it printed. Routes exist for the twins
- * the terminal has.
+ * the terminal has. Every route requires `authorization: Bearer <token>`: another local
+ * process must not be able to inject a scan (a payment code) into a counter.
  */
-export async function startTwinControl(terminal: SimulatedTerminal<never>, host: string): Promise<FastifyInstance> {
+export async function startTwinControl(terminal: SimulatedTerminal<never>, host: string, token: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
+  hardenJson(app);
+  app.addHook('onRequest', requireBearer(token));
   const { scanner, nfc, printer } = terminal.twins;
   if (scanner) {
     app.post<{ Body: { code: string; suffix?: 'cr' | 'crlf' | 'lf' | 'none' } }>(

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export interface SimulatedTerminalOptions<T extends TwinName = TwinName> {
   host?: string;
   /** Serve the twin control API over HTTP (scan, tap, printer faults), as `hw-sim serve` does; default false. */
   control?: boolean;
+  /** The operator's bearer token for the twin control API and the acquirer's control port; default a random one (in `addresses.token`). */
+  token?: string;
   printer?: PrinterTwinOptions & { profile?: string; baud?: number };
   scanner?: ScannerTwinOptions & { mode?: ScannerTwinMode; baud?: number };
   nfc?: Partial<Pn532TwinOptions> & { baud?: number };
@@ -89,6 +92,8 @@ export interface TerminalAddresses {
   acquirerKey?: string;
   acquirerControl?: string;
   control?: string;
+  /** The bearer token the control ports (twins and acquirer) require: `authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface SimulatedTerminal<T extends TwinName = TwinName> {
@@ -122,6 +127,7 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
   const host = options.host ?? '127.0.0.1';
   const wantsAcquirer = options.acquirer !== false;
   const wantsControl = options.control ?? false;
+  const token = options.token ?? randomBytes(24).toString('base64url');
 
   const closers: (() => Promise<void> | void)[] = [];
   let dataDir: string | undefined;
@@ -192,12 +198,13 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
     }
     if (wantsAcquirer) {
       const acquirerOptions = typeof options.acquirer === 'object' ? options.acquirer : {};
-      const started = await AcquirerSimulator.start({ host, ...acquirerOptions, dataDir: join(directory(), 'acquirer') });
+      const started = await AcquirerSimulator.start({ host, operatorToken: token, ...acquirerOptions, dataDir: join(directory(), 'acquirer') });
       acquirer = started;
       closers.push(() => started.close());
       addresses.acquirer = started.url;
       addresses.acquirerKey = toHex(started.publicKey);
       addresses.acquirerControl = started.controlUrl;
+      addresses.token = started.operatorToken;
     }
   } catch (err) {
     await closeAll(closers);
@@ -226,7 +233,8 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
   };
   if (wantsControl) {
     try {
-      const control = await startTwinControl(terminal, host);
+      const control = await startTwinControl(terminal, host, addresses.token ?? token);
+      addresses.token ??= token;
       closers.push(() => control.close());
       addresses.control = `http://${host}:${(control.server.address() as { port: number }).port}`;
     } catch (err) {

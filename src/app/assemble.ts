@@ -4,7 +4,9 @@ import { AcquirerClient } from '../settlement/acquirer-client.js';
 import { SettlementDrainer } from '../settlement/drainer.js';
 import type { Product } from '../terminal/catalog/catalog.js';
 import type { PaymentPolicy } from '../payments/policy.js';
-import { Journal } from '../terminal/ledger/journal.js';
+import { Journal, SOFTWARE } from '../terminal/ledger/journal.js';
+import { Provisioning } from '../provisioning/provisioning.js';
+import { policyFromProvisioning } from './profile-policy.js';
 import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
 import { escposReceiptPrinter } from './adapters/escpos-receipts.js';
 import { gpioIndicators } from './adapters/gpio-indicators.js';
@@ -57,7 +59,21 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     const receipts: ReceiptOutput | undefined = printer && escposReceiptPrinter(printer);
     const indicators: Indicators | undefined = gpio && gpioIndicators(gpio);
 
-    const policy = (): PaymentPolicy => paymentPolicyFor(config);
+    // The terminal's profile from its acquirer (docs/provisioning.md); without a pinned root key, the config's defaults.
+    let provisioning: Provisioning | undefined;
+    if (config.provisioning) {
+      const acquirerUrl = config.provisioning.acquirerUrl ?? config.acquirer?.url;
+      const started = new Provisioning({ journal, acquirerRootKey: fromHex(config.provisioning.acquirerRootKey, 32), ...(acquirerUrl ? { acquirerUrl } : {}), software: SOFTWARE });
+      provisioning = started;
+      closers.push(() => started.close());
+      logProvisioning(log, started);
+      started.on('change', (change) => {
+        logProvisioning(log, started, change.cause);
+        events.emit('provisioning.changed', change);
+      });
+    }
+    const fallbackPolicy = paymentPolicyFor(config);
+    const policy = (): PaymentPolicy => (provisioning ? policyFromProvisioning(provisioning, fallbackPolicy) : fallbackPolicy);
     const { engine, checkout, after } = wireSale({
       config,
       journal,
@@ -101,6 +117,13 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       drainer.on('settled', (ack) => {
         log.info({ through: ack.through, totals: ack.totals }, 'settled; checkpoint countersigned');
         events.emit('settlement.settled', { through: ack.through, checkpoint: ack.checkpoint });
+        // Profile updates (and a pending key endorsement) are fetched at every settlement.
+        if (provisioning?.isProvisioned()) {
+          provisioning.refresh().catch((err: Error & { code?: string }) => {
+            log.warn({ code: err.code, err: err.message }, 'profile update not fetched; the profile held stays in force');
+            events.emit('provisioning.refresh_failed', { code: err.code ?? 'internal', message: err.message });
+          });
+        }
       });
       drainer.on('failed', (failure) => {
         const fields = {
@@ -134,15 +157,35 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
 
     devices.start();
     indicators?.setFault(false);
-    if (healthy && options.settleInBackground !== false) drainer?.start();
+    // An unprovisioned terminal does not settle (the acquirer would refuse it): it starts once a profile is accepted.
+    const settleInBackground = (): void => {
+      if (healthy && options.settleInBackground !== false) drainer?.start();
+    };
+    if (!provisioning || provisioning.isProvisioned()) settleInBackground();
+    else provisioning.on('change', () => provisioning!.isProvisioned() && settleInBackground());
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close(), () => lock.release());
-    return new PosTerminal(events, journal, { engine, checkout, after, policy, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log);
+    return new PosTerminal(events, journal, { engine, checkout, after, policy, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log, provisioning);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();
     lock.release();
     throw err;
+  }
+}
+
+/** The log says what the terminal may do: while unprovisioned, why, with the pairing code and fingerprint to match. */
+function logProvisioning(log: Logger, provisioning: Provisioning, cause?: string): void {
+  const state = provisioning.profileState();
+  if (state.state === 'unprovisioned') {
+    log.warn(
+      { provisioning: 'unprovisioned', reason: state.reason, pairingCode: state.pairing.code, fingerprint: state.pairing.fingerprint, terminal: state.pairing.terminal },
+      'unprovisioned: no payments until the acquirer enrols this terminal (match the pairing code)',
+    );
+  } else if (state.state === 'expired') {
+    log.warn({ provisioning: 'expired', reason: state.reason, version: state.version, ...(cause ? { cause } : {}) }, 'profile expired: offline payments stopped');
+  } else {
+    log.info({ provisioning: 'active', version: state.version, tid: state.tid, mid: state.mid, expiresAt: state.expiresAt, endorsementPending: state.endorsementPending, ...(cause ? { cause } : {}) }, 'profile in force');
   }
 }

@@ -18,6 +18,8 @@ import type { LedgerIntegrityCode } from '../terminal/ledger/integrity-error.js'
 import type { ReceiptQrErrorCode } from '../protocol/receipt-qr.js';
 import type { ReceiptErrorCode } from '../terminal/receipts/errors.js';
 import type { ReportErrorCode } from '../terminal/reports/errors.js';
+import type { ProvisioningErrorCode } from '../protocol/provisioning-schemas.js';
+import type { ProvisioningFailureCode } from '../provisioning/errors.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -45,6 +47,8 @@ export type PosdErrorCode =
   | ReceiptErrorCode
   | ReportErrorCode
   | 'writer_running'
+  | ProvisioningErrorCode
+  | ProvisioningFailureCode
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { CloseAck } from '../protocol/settlement.js';
+import type { ProvisioningChange } from '../provisioning/provisioning.js';
 import type { SettlementFailure, SettlementStatus } from '../settlement/drainer.js';
 import type { Payment } from '../payments/payment.js';
 import type { SaleLine } from '../terminal/counter/sale.js';
@@ -30,6 +31,10 @@ export interface TerminalEvents {
   'settlement.failed': [SettlementFailure];
   /** The journal failed its own check: the terminal takes no payment until a technician looks. */
   'integrity.failed': [{ code: string; seq: number; message: string; advice: string }];
+  /** The terminal's profile state changed: a profile accepted, expired, or the key rotated (docs/provisioning.md). */
+  'provisioning.changed': [ProvisioningChange];
+  /** A profile update or endorsement asked for at a settlement could not be had; the profile held stays. */
+  'provisioning.refresh_failed': [{ code: string; message: string }];
   'catalog.loaded': [{ file: string | null; products: number }];
   /** A catalogue file that could not be used; the terminal keeps selling from the one it had. */
   'catalog.refused': [{ file: string; message: string }];

@@ -1,7 +1,9 @@
 import { toHex } from '../encoding/hex.js';
 import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { DeviceTypes } from '../drivers/registry.js';
+import type { TerminalProfile } from '../protocol/profile.js';
 import type { Totals } from '../protocol/record.js';
+import type { Pairing, ProfileState, Provisioning } from '../provisioning/provisioning.js';
 import type { DrainReport, SettlementDrainer, SettlementStatus } from '../settlement/drainer.js';
 import type { Catalog } from '../terminal/catalog/catalog.js';
 import type { AfterPayment, CopyChoice } from '../payments/after-payment.js';
@@ -31,6 +33,25 @@ export interface TerminalStatus {
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
   integrity: IntegrityStatus;
+  /** Null when no acquirer root key is configured (provisioning off). */
+  provisioning: ProfileState | null;
+}
+
+/**
+ * Provisioning as the faces use it (docs/provisioning.md): the profile's state, the pairing code
+ * while unprovisioned, enrolment, profile updates, key rotation.
+ */
+export interface ProvisioningService {
+  state(): ProfileState;
+  profile(): TerminalProfile | undefined;
+  pairing(): Pairing;
+  /** The enrolment exchange with a one-time code from the acquirer (the console's `provision`). */
+  provision(code: string, acquirerUrl?: string): Promise<ProfileState>;
+  /** A profile pushed through the local API: verified, journaled and stored when newer. */
+  acceptProfile(profile: unknown): { changed: boolean; version: number };
+  /** Asks the acquirer for a pending key endorsement and the newest profile (done after every settlement). */
+  refresh(): Promise<{ changed: boolean; version: number }>;
+  rotateKey(): Promise<{ keyId: string; seq: number; endorsed: boolean; pendingReason?: string }>;
 }
 
 /** The basket being rung up and the ways to pay for it. */
@@ -119,6 +140,7 @@ export class PosTerminal {
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
   readonly receipts: ReceiptService;
+  readonly provisioning: ProvisioningService | null;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -130,7 +152,9 @@ export class PosTerminal {
     private readonly integrity: IntegrityGuard,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
+    private readonly provisioner?: Provisioning,
   ) {
+    this.provisioning = provisioner ? provisioningService(provisioner) : null;
     const { engine, checkout, after } = parts;
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
@@ -231,6 +255,7 @@ export class PosTerminal {
       devices: this.deviceSet.health(),
       settlement: this.drainer?.status() ?? null,
       integrity: this.integrity.status(),
+      provisioning: this.provisioner?.profileState() ?? null,
     };
   }
 
@@ -244,4 +269,22 @@ export class PosTerminal {
       }
     }
   }
+}
+
+function provisioningService(p: Provisioning): ProvisioningService {
+  return {
+    state: () => p.profileState(),
+    profile: () => p.currentProfile(),
+    pairing: () => p.pairing(),
+    provision: async (code, acquirerUrl) => {
+      await p.enrol(code, acquirerUrl);
+      return p.profileState();
+    },
+    acceptProfile: (profile) => {
+      const result = p.accept(profile);
+      return { changed: result.changed, version: result.profile.version };
+    },
+    refresh: () => p.refresh(),
+    rotateKey: () => p.rotateKey(),
+  };
 }

@@ -103,7 +103,7 @@ async function withTerminal(o: { config?: string; dataDir?: string }, command: s
   }
 }
 
-const program = new Command('posctl').description('posd service console: journal, settlement, status').showHelpAfterError();
+const program = new Command('posctl').description('posd service console: journal, settlement, status, receipts, reports, provisioning').showHelpAfterError();
 
 const journal = program.command('journal').description('export, verify and prove the signed journal');
 journal
@@ -259,5 +259,87 @@ report
       return withTerminal(o, 'close the day', (terminal) => zReportCommand(terminal, o, out, err));
     }),
   );
+// ---- provisioning (docs/provisioning.md): with posd stopped, one writer to the journal ----
+type Target = { config?: string; rootKey?: string; acquirer?: string };
+const withTarget = (command: Command, acquirer = true): Command => {
+  command.option('--config <file>', "posd.json: the acquirer root key pinned at install (provisioning.acquirerRootKey) and the acquirer's URL");
+  command.option('--root-key <hex>', "the acquirer root key (instead of --config)");
+  if (acquirer) command.option('--acquirer <url>', "the acquirer's base URL (instead of --config)");
+  return command;
+};
+const provisioning = async () => {
+  const [commands, { provisioningTools }] = await Promise.all([import('../cli/provisioning-commands.js'), import('../app/provisioning-tools.js')]);
+  return { commands, tools: provisioningTools };
+};
+
+withTarget(
+  program
+    .command('provision')
+    .description('enrol the terminal with a one-time code from the acquirer: proves possession of its key, receives and checks the signed profile')
+    .requiredOption('--data-dir <dir>', 'posd data directory')
+    .requiredOption('--code <code>', 'the enrolment code the acquirer issued (XXXX-XXXX-XXXX)'),
+).action((o: Target & { dataDir: string; code: string }) =>
+  run(async () => {
+    const { commands, tools } = await provisioning();
+    return commands.provisionCommand(tools, o, out);
+  }),
+);
+
+const profile = program.command('profile').description("the terminal's signed profile: state, pairing code, updates");
+withTarget(
+  profile
+    .command('show')
+    .description('provisioning state, pairing code and fingerprint, the profile held, and whether a reset would be allowed')
+    .requiredOption('--data-dir <dir>', 'posd data directory')
+    .option('--json', 'one JSON object'),
+  false,
+).action((o: Target & { dataDir: string; json?: boolean }) =>
+  run(async () => {
+    const { commands, tools } = await provisioning();
+    return commands.profileShowCommand(tools, o, out);
+  }),
+);
+withTarget(profile.command('apply <file>').description('accept a profile delivered by hand (newer than the one held, signed by the acquirer)').requiredOption('--data-dir <dir>', 'posd data directory'), false).action(
+  (file: string, o: Target & { dataDir: string }) =>
+    run(async () => {
+      const { commands, tools } = await provisioning();
+      return commands.profileApplyCommand(tools, file, o, out);
+    }),
+);
+withTarget(profile.command('fetch').description('ask the acquirer for a pending key endorsement and the newest profile').requiredOption('--data-dir <dir>', 'posd data directory')).action(
+  (o: Target & { dataDir: string }) =>
+    run(async () => {
+      const { commands, tools } = await provisioning();
+      return commands.profileFetchCommand(tools, o, out);
+    }),
+);
+withTarget(program.command('rotate-key').description('make a new key (a rotation record signed by the old key, the new one proving possession) and ask the acquirer to endorse it').requiredOption('--data-dir <dir>', 'posd data directory')).action(
+  (o: Target & { dataDir: string }) =>
+    run(async () => {
+      const { commands, tools } = await provisioning();
+      return commands.rotateKeyCommand(tools, o, out);
+    }),
+);
+withTarget(
+  program
+    .command('reset')
+    .description('factory reset: refused while anything is unsettled; moves the journal aside, wipes the keys and the profile')
+    .requiredOption('--data-dir <dir>', 'posd data directory')
+    .option('--force', 'reset although records are unsettled (needs --release)')
+    .option('--release <file>', 'a release for this terminal signed by the acquirer (hw-sim acquirer release)'),
+  false,
+).action((o: Target & { dataDir: string; force?: boolean; release?: string }) =>
+  run(async () => {
+    const { commands, tools } = await provisioning();
+    return commands.resetCommand(tools, o, out);
+  }),
+);
+withTarget(program.command('decommission').description('take the terminal out of service with the acquirer once everything is settled, then reset it').requiredOption('--data-dir <dir>', 'posd data directory')).action(
+  (o: Target & { dataDir: string }) =>
+    run(async () => {
+      const { commands, tools } = await provisioning();
+      return commands.decommissionCommand(tools, o, out);
+    }),
+);
 
 await program.parseAsync(process.argv);

@@ -128,6 +128,16 @@ export const ERROR_CODES = {
   status: 'refused',
   chaining_limit: 'refused',
   not_iso_dep: 'refused',
+  // provisioning (docs/provisioning.md)
+  not_provisioned: 'refused',
+  profile_expired: 'refused',
+  unsettled: 'refused',
+  wrong_terminal: 'refused',
+  rollback: 'refused',
+  expired: 'refused',
+  bad_endorsement: 'integrity',
+  bad_rotation: 'integrity',
+  already_provisioned: 'conflict',
   // clashes
   idempotency_conflict: 'conflict',
   concurrent_writer: 'conflict',

@@ -25,6 +25,7 @@ export type VerifyFailureCode =
   | 'bad_checkpoint'
   | 'bad_ack'
   | DayCloseFailureCode
+  | 'bad_profile'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -94,6 +95,8 @@ export class ChainVerifier {
   private acksUnverified = 0;
   private keyRotations = 0;
   private readonly dayCloses = new DayCloseChecker();
+  /** The version of the last `profile` record: profiles are only ever journaled in rising versions. */
+  private profileVersion = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -179,6 +182,10 @@ export class ChainVerifier {
         break;
       case 'key_rotation':
         this.rotate(record, failAt);
+        break;
+      case 'profile':
+        if (record.body.version <= this.profileVersion) failAt('bad_profile', `profile version ${record.body.version} after version ${this.profileVersion}: a profile was downgraded`, seq);
+        this.profileVersion = record.body.version;
         break;
       default:
         break;

@@ -8,7 +8,17 @@ export const DOMAIN = {
   ack: 'posd/settlement-ack/v1\n',
   /** The statement a receipt's QR code carries (docs/receipt-qr.md), signed when the receipt is printed. */
   receipt: 'posd/receipt/v1\n',
+  // Provisioning (docs/provisioning.md).
+  profile: 'posd/terminal-profile/v1\n',
+  keyEndorsement: 'posd/key-endorsement/v1\n',
+  enrolment: 'posd/enrolment/v1\n',
+  release: 'posd/reset-release/v1\n',
+  decommission: 'posd/decommission/v1\n',
+  pairingCode: 'posd/pairing-code/v1\n',
 } as const;
+
+/** The domains a terminal signs statements in with its journal key (nothing the journal itself signs). */
+export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission, DOMAIN.receipt];
 
 /** The `prev` of the genesis record: 32 zero bytes. */
 export const GENESIS_PREV = '0'.repeat(64);

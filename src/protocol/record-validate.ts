@@ -204,6 +204,13 @@ export function validateBody(kind: RecordKind, value: unknown, policy: Validatio
       object(body.ack, `${path}.ack`);
       canonicalValue(body.ack, `${path}.ack`);
       return;
+    case 'profile':
+      exactKeys(body, path, ['version', 'sha256', 'acquirer', 'expiresAt']);
+      safeInt(body.version, `${path}.version`, 1);
+      pattern(body.sha256, `${path}.sha256`, HEX64, '32 bytes of lower-case hex');
+      pattern(body.acquirer, `${path}.acquirer`, KEY_ID, 'a key id (16 lower-case hex digits)');
+      safeInt(body.expiresAt, `${path}.expiresAt`, 0);
+      return;
     case 'day_close': {
       exactKeys(body, path, ['day', 'z', 'from', 'through', 'totals', 'tenders']);
       pattern(body.day, `${path}.day`, DAY, 'a date YYYY-MM-DD');

@@ -6,7 +6,7 @@
 export const RECORD_VERSION = 1;
 
 export const FINANCIAL_KINDS = ['payment', 'refund', 'void', 'reversal'] as const;
-export const BOOKKEEPING_KINDS = ['genesis', 'key_rotation', 'clock_adjustment', 'checkpoint', 'settlement_ack', 'day_close'] as const;
+export const BOOKKEEPING_KINDS = ['genesis', 'key_rotation', 'clock_adjustment', 'checkpoint', 'settlement_ack', 'day_close', 'profile'] as const;
 export const RECORD_KINDS = [...FINANCIAL_KINDS, ...BOOKKEEPING_KINDS] as const;
 export const TENDERS = ['code', 'merchant_qr', 'wallet_tap', 'offline_qr', 'cash'] as const;
 
@@ -103,6 +103,16 @@ export interface DayCloseBody {
   tenders: TenderTotals;
 }
 
+/** A terminal profile the terminal accepted (docs/provisioning.md): which one, by version and hash of its signed text. */
+export interface ProfileBody {
+  version: number;
+  /** SHA-256 (hex) of the canonical JSON of the signed profile. */
+  sha256: string;
+  /** Key id of the acquirer key that signed it. */
+  acquirer: string;
+  expiresAt: number;
+}
+
 export interface BodyByKind {
   payment: PaymentBody;
   refund: ReturnBody;
@@ -114,6 +124,7 @@ export interface BodyByKind {
   checkpoint: CheckpointBody;
   settlement_ack: SettlementAckBody;
   day_close: DayCloseBody;
+  profile: ProfileBody;
 }
 
 interface RecordOf<K extends RecordKind> {

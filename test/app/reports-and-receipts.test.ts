@@ -6,6 +6,7 @@ import { toHex } from '../../src/encoding/hex.js';
 import { verifyReceiptQr } from '../../src/protocol/receipt-qr.js';
 import { DEMO_PRODUCTS } from '../../hw-sim/demo/shelf.js';
 import { startSimulatedTerminal, type SimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
+import { enrolledDataDir } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
 
@@ -17,7 +18,7 @@ afterEach(async () => {
 async function counter(): Promise<{ pos: PosTerminal; sim: SimulatedTerminal<'printer'>; dataDir: string }> {
   const sim = await startSimulatedTerminal({ twins: ['printer'] });
   running.push({ stop: () => sim.close() });
-  const dataDir = tempDir();
+  const dataDir = enrolledDataDir(sim.acquirer!, tempDir());
   const pos = await assemble(
     { dataDir, merchant: { name: 'Corner Shop', city: 'Hangzhou' }, acquirer: { url: sim.acquirer!.url, publicKey: toHex(sim.acquirer!.publicKey) }, devices: { printer: sim.devices.printer } },
     { env: sim.env, products: DEMO_PRODUCTS },

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
-import { startAcquirer } from '../support/acquirer.js';
+import { enrolledDataDir, startAcquirer } from '../support/acquirer.js';
 import { cashPayment } from '../support/records.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -100,6 +100,7 @@ describe('posctl finds the data directory', () => {
   it('settle takes the acquirer from the configuration too', async () => {
     const sim = await startAcquirer();
     const cwd = tempDir();
+    enrolledDataDir(sim, join(cwd, 'data'));
     terminalIn(join(cwd, 'data'), 3);
     writeFileSync(join(cwd, 'posd.json'), JSON.stringify({ dataDir: 'data', acquirer: { url: sim.url, publicKey: toHex(sim.publicKey) } }));
     const res = await posctl(cwd, 'settle', '--config', 'posd.json');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
-import { drainerFor, startAcquirer } from '../support/acquirer.js';
+import { drainerFor, enrolKey, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 
 const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
@@ -149,6 +149,7 @@ describe('posctl status and settle', () => {
     const dir = tempDir();
     const journal = Journal.open(dir);
     journal.append(cashPayment(1234));
+    enrolKey(sim, journal.genesisPublicKey);
     journal.close();
     const before = await posctl('status', '--data-dir', dir);
     expect(before.stdout).toContain('settlement: never attempted');

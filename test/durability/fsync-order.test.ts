@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
-import { startAcquirer } from '../support/acquirer.js';
+import { enrolledDataDir, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { checkApprovals, parseTrace } from './fsync-trace.js';
 
@@ -58,6 +58,7 @@ describe.skipIf(unavailable !== null)('fsync before every approval (strace)', ()
     expect(existsSync(WORKER), 'run `npm test` (it builds dist/) before this test').toBe(true);
     const sim = await startAcquirer();
     const dataDir = tempDir('posd-fsync-');
+    enrolledDataDir(sim, join(dataDir, 'terminal'));
     const traceFile = join(tempDir('posd-trace-'), 'worker.trace');
     const printed = await traceWorker([join(dataDir, 'terminal'), sim.url, toHex(sim.publicKey)], traceFile, APPROVALS);
 

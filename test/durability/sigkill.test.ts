@@ -63,10 +63,25 @@ class MortalAcquirer {
     await this.setFault(faults);
   }
 
+  /** The operator's token for the control port (the simulator prints it at start). */
+  private get auth(): Record<string, string> {
+    return { authorization: `Bearer ${this.current.token}` };
+  }
+
+  /** Enrols a terminal key through the fleet route, as the acquirer's operator would. */
+  async enrol(publicKey: Uint8Array): Promise<void> {
+    const response = await fetch(`${this.current.control}/fleet/enrolments`, {
+      method: 'POST',
+      headers: { ...this.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ publicKey: toHex(publicKey) }),
+    });
+    if (!response.ok) throw new Error(`enrolling the terminal failed: HTTP ${response.status} ${await response.text()}`);
+  }
+
   async setFault(spec: FaultSpec | undefined): Promise<void> {
     const response = spec
-      ? await fetch(`${this.current.control}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) })
-      : await fetch(`${this.current.control}/faults`, { method: 'DELETE' });
+      ? await fetch(`${this.current.control}/faults`, { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body: JSON.stringify(spec) })
+      : await fetch(`${this.current.control}/faults`, { method: 'DELETE', headers: this.auth });
     if (!response.ok) throw new Error(`setting the acquirer's fault failed: HTTP ${response.status}`);
   }
 
@@ -101,7 +116,7 @@ class MortalAcquirer {
   }
 
   private async readStats(): Promise<Stats> {
-    return (await (await fetch(`${this.current.control}/stats`)).json()) as Stats;
+    return (await (await fetch(`${this.current.control}/stats`, { headers: this.auth })).json()) as Stats;
   }
 
   private addToPast(stats: Stats): void {
@@ -165,6 +180,11 @@ describe('durability under SIGKILL', () => {
     acquirers.push(acquirer);
     await acquirer.start(FAULTS);
     const dataDir = tempDir('posd-crash-');
+    // The acquirer settles only with enrolled terminals: make the terminal's key and enrol it first.
+    const made = Journal.open(dataDir);
+    const genesisKey = made.genesisPublicKey;
+    made.close();
+    await acquirer.enrol(genesisKey);
     const acknowledged = new Map<number, string>();
     const verifier = new ChainVerifier();
     let verifiedThrough = -1;

@@ -4,7 +4,7 @@ import { toHex } from '../../src/encoding/hex.js';
 import type { UploadAck } from '../../src/protocol/settlement.js';
 import { verifyAckSignature } from '../../src/protocol/settlement.js';
 import { ChainBuilder } from '../support/chain.js';
-import { startAcquirer } from '../support/acquirer.js';
+import { enrolKey, startAcquirer } from '../support/acquirer.js';
 import type { AcquirerSimulator } from '../../hw-sim/acquirer/server.js';
 
 async function post(sim: AcquirerSimulator, path: string, body: string): Promise<{ status: number; text: string; json: unknown }> {
@@ -40,6 +40,7 @@ describe('acquirer API: bad requests get a clear error and write nothing', () =>
   ])('%s', async (_what, makeBody, status, error) => {
     const sim = await startAcquirer();
     const chain = new ChainBuilder();
+    enrolKey(sim, chain.signer.publicKey);
     chain.add(pay(100));
     const body = typeof makeBody === 'string' ? makeBody : makeBody(chain);
     const res = await post(sim, `/v1/terminals/${chain.terminal}/uploads/b1`, body);
@@ -51,6 +52,7 @@ describe('acquirer API: bad requests get a clear error and write nothing', () =>
   it('replays the stored answer for the same key and body, and refuses the same key with another body (409)', async () => {
     const sim = await startAcquirer();
     const chain = new ChainBuilder();
+    enrolKey(sim, chain.signer.publicKey);
     chain.add(pay(100));
     const first = await post(sim, `/v1/terminals/${chain.terminal}/uploads/b1`, chain.uploadBody('b1'));
     expect(first.status).toBe(200);
@@ -80,6 +82,7 @@ describe('acquirer API: bad requests get a clear error and write nothing', () =>
 
 describe('acquirer record checks', () => {
   async function upload(sim: AcquirerSimulator, chain: ChainBuilder, batch: string, records = chain.records): Promise<UploadAck> {
+    enrolKey(sim, chain.signer.publicKey);
     const res = await post(sim, `/v1/terminals/${chain.terminal}/uploads/${batch}`, chain.uploadBody(batch, records));
     expect(res.status).toBe(200);
     verifyAckSignature(res.json, sim.publicKey);
@@ -95,6 +98,8 @@ describe('acquirer record checks', () => {
     const ack1 = await upload(sim, chain, 'b1', records);
     expect(ack1.accepted).toEqual([[0, 1]]);
     expect(ack1.rejected).toEqual([{ seq: 2, code: 'bad_signature', message: expect.any(String) }]);
+    // The forged record occupied nothing: the genuine record 2 is accepted after it.
+    expect((await upload(sim, chain, 'b1g', [chain.records[2]!])).accepted).toEqual([[2, 2]]);
 
     const broken = new ChainBuilder(chain.signer);
     broken.add(pay(100));

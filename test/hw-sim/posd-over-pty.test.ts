@@ -47,10 +47,10 @@ describe('posd against hw-sim over pseudo-terminals', () => {
       const seen: Record<string, unknown>[] = [];
       await waitFor(log, (e) => e.msg === 'device status' && e.device === 'scanner' && e.status === 'ready', seen);
       await waitFor(log, (e) => e.msg === 'device status' && e.device === 'nfc' && e.status === 'ready', seen);
-      await fetch(`${at.control}/scanner/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '6923450657713' }) });
+      await fetch(`${at.control}/scanner/scan`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${at.token}` }, body: JSON.stringify({ code: '6923450657713' }) });
       const item = await waitFor(log, (e) => e.msg === 'item', seen);
       expect(item).toMatchObject({ gtin: '6923450657713', total: 350 });
-      await fetch(`${at.control}/nfc/present`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ card: 'wallet' }) });
+      await fetch(`${at.control}/nfc/present`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${at.token}` }, body: JSON.stringify({ card: 'wallet' }) });
       const card = await waitFor(log, (e) => e.msg === 'card in the field', seen);
       expect(card.isoDep).toBe(true);
       posd.kill('SIGTERM');

@@ -14,8 +14,8 @@ import { proveWallet } from '../drivers/nfc/wallet-session.js';
 
 const HW_SIM = join(process.cwd(), 'dist/hw-sim/bin/hw-sim.js');
 
-async function post(url: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function post(url: string, body: unknown, token: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -43,7 +43,7 @@ describe('hw-sim serve --pty', () => {
         });
       });
       await new Promise<void>((resolve) => port.once('open', () => resolve()));
-      await post(`${at.control}/scanner/scan`, { code: '6901234567892', suffix: 'crlf' });
+      await post(`${at.control}/scanner/scan`, { code: '6901234567892', suffix: 'crlf' }, at.token);
       expect(await received).toBe('6901234567892\r\n');
       await new Promise<void>((resolve) => port.close(() => resolve()));
 
@@ -54,12 +54,12 @@ describe('hw-sim serve --pty', () => {
       reader.start();
       try {
         await reader.waitReady(30_000);
-        await post(`${at.control}/nfc/present`, { card: 'wallet' });
+        await post(`${at.control}/nfc/present`, { card: 'wallet' }, at.token);
         while (cards.length === 0) await new Promise((r) => setTimeout(r, 10));
         expect(cards[0]!.isoDep).toBe(true);
         const proof = await proveWallet(reader.channel());
         expect(proof.verified).toBe(true);
-        const wallet = (await (await fetch(`${at.control}/nfc/wallet`)).json()) as { walletId: string };
+        const wallet = (await (await fetch(`${at.control}/nfc/wallet`, { headers: { authorization: `Bearer ${at.token}` } })).json()) as { walletId: string };
         expect(toHex(proof.walletId)).toBe(wallet.walletId);
       } finally {
         await reader.stop();
@@ -74,7 +74,7 @@ describe('hw-sim serve --pty', () => {
       } finally {
         await printer.stop();
       }
-      expect(await (await fetch(`${at.control}/printer/text`)).text()).toContain('你好 over a pty');
+      expect(await (await fetch(`${at.control}/printer/text`, { headers: { authorization: `Bearer ${at.token}` } })).text()).toContain('你好 over a pty');
 
       const acquirer = (await (await fetch(`${at.acquirer}/v1/acquirer`)).json()) as { publicKey: string };
       expect(acquirer.publicKey).toBe(at.acquirerKey);

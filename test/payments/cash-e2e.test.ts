@@ -8,6 +8,7 @@ import type { SignedRecord } from '../../src/protocol/record.js';
 import { demoCatalogCsv } from '../../hw-sim/demo/shelf.js';
 import { startSimulatedTerminal, type SimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
+import { enrolledDataDir } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
 
@@ -19,7 +20,7 @@ afterEach(async () => {
 async function counter(): Promise<{ pos: PosTerminal; sim: SimulatedTerminal; dataDir: string }> {
   const sim = await startSimulatedTerminal({ scanner: { mode: 'serial' } });
   running.push({ stop: () => sim.close() });
-  const dataDir = tempDir();
+  const dataDir = enrolledDataDir(sim.acquirer!, tempDir());
   writeFileSync(join(dataDir, 'catalog.csv'), demoCatalogCsv());
   const pos = await assemble({ dataDir, merchant: { name: '街角小店 Corner Shop', city: '杭州 Hangzhou' }, acquirer: { url: sim.acquirer!.url, publicKey: toHex(sim.acquirer!.publicKey) }, devices: sim.devices }, { env: sim.env });
   running.push(pos);

@@ -37,6 +37,7 @@ const STATUS: TerminalStatus = {
     consecutiveFailures: 2,
     lastError: { code: 'unreachable', message: 'http://10.0.0.1:8080: ECONNREFUSED', at: 0 },
   },
+  provisioning: null,
   integrity: { state: 'ok', startup: null, audit: { state: 'done', checked: 42, total: 42, startedAt: 0, finishedAt: 1, failure: null }, failure: null },
 };
 

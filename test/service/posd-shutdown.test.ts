@@ -8,6 +8,7 @@ import { startSimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal
 import { toHex } from '../../src/encoding/hex.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
+import { enrolKey } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
 
@@ -70,6 +71,7 @@ describe('posd stops cleanly on SIGTERM', () => {
     const journal = Journal.open(dataDir);
     for (let i = 0; i < 5; i++) journal.append(cashPayment(100 + i));
     const publicKey = toHex(journal.genesisPublicKey);
+    enrolKey(acquirer, journal.genesisPublicKey);
     const headBefore = journal.headSeq;
     journal.close();
     const config = join(dir, 'posd.json');

@@ -5,6 +5,7 @@ import { ApiSection } from './sections/api.js';
 import { DevicesSection } from './sections/devices.js';
 import { LogSection } from './sections/log.js';
 import { MerchantSection } from './sections/merchant.js';
+import { ProvisioningSection } from './sections/provisioning.js';
 
 /**
  * posd.json, the one configuration file: each section is a schema in sections/, composed here. The
@@ -31,6 +32,7 @@ export const PosdConfigSchema = section(
     ),
     merchant: Type.Optional(MerchantSection),
     acquirer: Type.Optional(AcquirerSection),
+    provisioning: Type.Optional(ProvisioningSection),
     devices: Type.Optional(DevicesSection),
     api: Type.Optional(ApiSection),
     log: Type.Optional(LogSection),

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../encoding/canonical-json.js';
 import { fromHex, toHex } from '../../encoding/hex.js';
 import { keyIdOf, type Signer } from '../../crypto/ed25519.js';
 import { DEFAULT_ASSETS, type AssetInfo } from '../../protocol/assets.js';
-import { DOMAIN, GENESIS_PREV } from '../../protocol/domains.js';
+import { DOMAIN, GENESIS_PREV, TERMINAL_STATEMENT_DOMAINS } from '../../protocol/domains.js';
 import { consistencyProof, frontierRanges, MerkleFrontier, streamedRoot } from '../../protocol/merkle.js';
 import {
   RECORD_VERSION,
@@ -225,15 +225,14 @@ export class Journal {
   }
 
   /**
-   * Signs a statement of the terminal's with its current key: payment requests to the acquirer,
-   * confirmations to a wallet. The domain string keeps it from ever passing as a journal record
-   * or a key rotation (docs/journal.md section 5): those two domains are refused here.
+   * Signs a statement of the terminal's with its current key: an enrolment's proof of
+   * possession, a decommission notice, a receipt's QR statement, a payment request. Only the
+   * domains listed in TERMINAL_STATEMENT_DOMAINS (src/protocol/domains.ts): never a journal
+   * record, a key rotation or anything the acquirer signs.
    */
   signStatement(domain: string, text: string): { keyId: string; sig: Uint8Array } {
     if (!this.signer) throw new JournalError('not_allowed', 'journal is open read-only');
-    if (!/^posd\/[a-z0-9-]+\/v\d+\n$/.test(domain) || domain === DOMAIN.record || domain === DOMAIN.keyRotation) {
-      throw new JournalError('not_allowed', `the terminal key does not sign statements of domain ${JSON.stringify(domain)}`);
-    }
+    if (!TERMINAL_STATEMENT_DOMAINS.includes(domain)) throw new JournalError('not_allowed', `the terminal key does not sign statements in domain ${JSON.stringify(domain)}`);
     return { keyId: this.signer.keyId, sig: this.signer.sign(domain + text) };
   }
 

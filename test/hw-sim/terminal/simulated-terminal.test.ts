@@ -145,12 +145,13 @@ describe('startSimulatedTerminal on pseudo-terminals', () => {
     const terminal = await startSimulatedTerminal({ twins: ['nfc', 'printer'], transport: 'pty', acquirer: false, control: true, wallets: 2 });
     cleanups.push(() => terminal.close());
     const at = terminal.addresses.control!;
+    const operator = { authorization: `Bearer ${terminal.addresses.token}` };
     const post = (path: string, body: unknown): Promise<Response> =>
-      fetch(`${at}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${at}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...operator }, body: JSON.stringify(body) });
     expect(await (await post('/nfc/present', { card: 'wallet', index: 1 })).json()).toEqual({ inField: 'wallet', index: 1 });
     expect(terminal.twins.nfc.targetsInField).toEqual([terminal.cards.wallets[1]]);
     expect((await post('/nfc/present', { card: 'wallet', index: 2 })).status).toBe(400);
-    const wallets = (await (await fetch(`${at}/nfc/wallets`)).json()) as { walletId: string }[];
+    const wallets = (await (await fetch(`${at}/nfc/wallets`, { headers: operator })).json()) as { walletId: string }[];
     expect(wallets.map((w) => w.walletId)).toEqual(terminal.wallets.map((w) => toHex(w.walletId)));
     expect((await post('/scanner/scan', { code: '123' })).status).toBe(404);
     expect(await (await post('/printer/fault', { fault: 'cover_open', on: true })).json()).toMatchObject({ conditions: { coverOpen: true } });
