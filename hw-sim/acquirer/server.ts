@@ -14,6 +14,13 @@ import { RecordIngest, registerGenesisKey } from './ingest.js';
 import { SETTLEMENT_ROUTES } from '../../src/protocol/settlement-routes.js';
 import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } from '../../src/protocol/settlement-schemas.js';
 import { openAcquirerStore } from './store.js';
+import { issuerKey, type WalletIssuerKey } from '../../src/protocol/wallet/certificate.js';
+import { simulatorIssuers } from '../cards/issuer.js';
+
+function defaultWalletIssuers(): WalletIssuerKey[] {
+  const { CNY, MAT } = simulatorIssuers();
+  return [issuerKey('CNY', CNY.publicKey), issuerKey('MAT', MAT.publicKey)];
+}
 
 export interface AcquirerOptions {
   dataDir: string;
@@ -23,6 +30,8 @@ export interface AcquirerOptions {
   assets?: readonly string[];
   /** Clock for acks (tests). */
   now?: () => number;
+  /** The wallet issuers' keys the acquirer verifies offline wallet payments with (default the simulator's issuers). */
+  walletIssuers?: readonly WalletIssuerKey[];
 }
 
 class HttpError extends Error {
@@ -57,6 +66,7 @@ export class AcquirerSimulator {
   private readonly sockets = new Set<Socket>();
   private readonly assets: ReadonlySet<string>;
   private readonly now: () => number;
+  private readonly walletIssuers: readonly WalletIssuerKey[];
   private port = 0;
   private host = '127.0.0.1';
   private refusingNow = false;
@@ -68,6 +78,7 @@ export class AcquirerSimulator {
     this.db = openAcquirerStore(join(options.dataDir, 'acquirer.db'));
     this.assets = new Set(options.assets ?? DEFAULT_ASSETS.map((a) => a.code));
     this.now = options.now ?? Date.now;
+    this.walletIssuers = options.walletIssuers ?? defaultWalletIssuers();
     this.app = this.buildApp();
     this.control = this.buildControl();
   }
@@ -232,7 +243,7 @@ export class AcquirerSimulator {
     return this.idempotent(terminal, key, 'upload', rawBody, () => {
       this.register(terminal, body.publicKey);
       const now = this.now();
-      const ingest = new RecordIngest(this.db, terminal, this.assets, now);
+      const ingest = new RecordIngest(this.db, terminal, this.assets, now, this.walletIssuers);
       ingest.preload(body.records);
       const accepted: number[] = [];
       const rejected: RejectedRecord[] = [];
@@ -262,7 +273,7 @@ export class AcquirerSimulator {
       if (!known) throw new HttpError(403, 'unknown_terminal', `terminal ${terminal} has never uploaded`);
       if (loseRecords) this.forgetEveryOther(terminal, body.from, body.through - 1);
       const now = this.now();
-      const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now), now);
+      const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now, this.walletIssuers), now);
       if (body.consistency !== null && !result.problems.some((p) => p.code === 'bad_consistency')) this.stats.consistencyProofs++;
       const ack = signAck<CloseAck>(result, this.signer);
       this.db

@@ -8,6 +8,8 @@ import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
 import { recordSigningInput, recordTexts } from './record-codec.js';
 import { RecordFormatError, validateSignedRecord } from './record-validate.js';
+import { walletProofProblem } from './wallet/record-proof.js';
+import type { WalletIssuerKey } from './wallet/certificate.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
 
 export type VerifyFailureCode =
@@ -23,6 +25,7 @@ export type VerifyFailureCode =
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | 'bad_wallet_proof'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -47,6 +50,8 @@ export interface VerifierOptions {
   expectedPublicKey?: Uint8Array;
   /** The acquirer's public key, to verify countersigned checkpoints in settlement acks. */
   acquirerPublicKey?: Uint8Array;
+  /** The wallet issuers' keys, to verify the certificates in offline wallet payments; without them only the wallets' own signatures are checked. */
+  walletIssuers?: readonly WalletIssuerKey[];
 }
 
 export interface VerifySummary {
@@ -60,6 +65,10 @@ export interface VerifySummary {
   /** Settlement acks whose acquirer signature could not be checked (no acquirer key given). */
   acksUnverified: number;
   keyRotations: number;
+  /** Offline wallet payments (wallet_tap, offline_qr) whose proof was checked. */
+  walletProofs: number;
+  /** Of those, the ones whose certificate could not be checked (no issuer keys given). */
+  walletCertificatesUnverified: number;
   anchoredAt?: number;
 }
 
@@ -80,6 +89,7 @@ export class ChainVerifier {
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
+  private walletProofs = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -147,6 +157,13 @@ export class ChainVerifier {
       case 'key_rotation':
         this.rotate(record, failAt);
         break;
+      case 'payment':
+        if (record.body.tender === 'wallet_tap' || record.body.tender === 'offline_qr') {
+          const problem = walletProofProblem(record, this.options.walletIssuers);
+          if (problem) failAt('bad_wallet_proof', `${record.body.tender} payment: ${problem}`, seq);
+          this.walletProofs++;
+        }
+        break;
       default:
         break;
     }
@@ -176,6 +193,8 @@ export class ChainVerifier {
       countersigned: this.countersigned,
       acksUnverified: this.acksUnverified,
       keyRotations: this.keyRotations,
+      walletProofs: this.walletProofs,
+      walletCertificatesUnverified: this.options.walletIssuers ? 0 : this.walletProofs,
     };
     if (anchor) {
       const cp = this.verifiedAnchor(anchor);
