@@ -46,7 +46,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     const indicators: Indicators | undefined = gpio && gpioIndicators(gpio);
 
     const policy = (): PaymentPolicy => paymentPolicyFor(config);
-    const { engine, checkout, after } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
+    const { engine, checkout, after, offlineExposure } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
     closers.push(() => engine.stop());
 
     if (printer) {
@@ -97,7 +97,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     indicators?.setFault(false);
     if (options.settleInBackground !== false) drainer?.start();
     closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, closers, log);
+    return new PosTerminal(events, journal, { engine, checkout, after, offlineExposure }, () => catalog.catalog, devices, drainer, closers, log);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

@@ -9,6 +9,7 @@ import type { CashApproval, Checkout } from '../payments/checkout.js';
 import type { PaymentEngine } from '../payments/engine.js';
 import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.js';
 import type { PaymentRequest } from '../payments/request.js';
+import type { OfflineExposure } from '../payments/offline-limits.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
@@ -25,6 +26,8 @@ export interface TerminalStatus {
   totals: Totals;
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
+  /** Offline payments taken and not yet settled: count, amount per asset, time since the last settlement. */
+  offline: OfflineExposure | null;
 }
 
 /** The basket being rung up and the ways to pay for it. */
@@ -62,6 +65,8 @@ export interface SaleParts {
   engine: PaymentEngine;
   checkout: Checkout;
   after: AfterPayment;
+  /** The live offline counters (what the offline limits are checked against). */
+  offlineExposure?: () => OfflineExposure;
 }
 
 export interface SettlementService {
@@ -85,6 +90,7 @@ export class PosTerminal {
   readonly payments: PaymentService;
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
+  private readonly offlineExposure: (() => OfflineExposure) | undefined;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -97,6 +103,7 @@ export class PosTerminal {
     private readonly log: Logger,
   ) {
     const { engine, checkout, after } = parts;
+    this.offlineExposure = parts.offlineExposure;
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
       current: () => checkout.current,
@@ -160,6 +167,7 @@ export class PosTerminal {
       totals: this.journal.totals,
       devices: this.deviceSet.health(),
       settlement: this.drainer?.status() ?? null,
+      offline: this.offlineExposure?.() ?? null,
     };
   }
 

@@ -2,6 +2,7 @@ import type { DevicesConfig } from '../../drivers/registry.js';
 import { CodedError } from '../../errors/coded-error.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parsePaymentsConfig, type PaymentsConfig } from './payments.js';
 
 /**
  * posd's configuration file (JSON). Device URIs are as in docs/hardware.md; the acquirer's
@@ -15,6 +16,8 @@ export interface PosdConfig {
   acquirer?: { url: string; publicKey: string };
   /** Each device kind's settings, as the device registry takes them (docs/hardware.md). */
   devices: { -readonly [K in keyof DevicesConfig]: DevicesConfig[K] };
+  /** Wallet issuer keys and offline limits (config/payments.ts), until the signed profile supplies them. */
+  payments?: PaymentsConfig;
 }
 
 export class ConfigError extends CodedError<'bad_config'> {
@@ -50,7 +53,7 @@ function device(value: unknown, path: string, extra: readonly string[] = []): Ob
 /** Checks a parsed configuration; relative paths are taken from `baseDir`. */
 export function parseConfig(value: unknown, baseDir: string): PosdConfig {
   const c = obj(value, 'config');
-  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices']);
+  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices', 'payments']);
   const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
   only(merchant, 'merchant', ['name', 'city']);
   const devices = obj(c.devices ?? {}, 'devices');
@@ -60,6 +63,7 @@ export function parseConfig(value: unknown, baseDir: string): PosdConfig {
     ...(c.catalog !== undefined ? { catalog: resolve(baseDir, str(c.catalog, 'catalog')) } : {}),
     merchant: { name: str(merchant.name, 'merchant.name'), ...(merchant.city !== undefined ? { city: str(merchant.city, 'merchant.city') } : {}) },
     devices: {},
+    ...(c.payments !== undefined ? { payments: parsePaymentsConfig(c.payments) } : {}),
   };
   if (c.acquirer !== undefined) {
     const a = obj(c.acquirer, 'acquirer');
