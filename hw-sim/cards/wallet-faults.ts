@@ -32,6 +32,25 @@ export const walletFaults = {
     };
   },
 
+  /**
+   * The next `times` commands `ins` get these bytes back instead of the wallet's answer (the
+   * wallet never sees them): what a terminal reads when a spare answer to an earlier command,
+   * delivered twice by the reader, arrives as this command's.
+   */
+  answerInstead(ins: number, response: Uint8Array, times = 1): CardBehaviour {
+    const uses = new Uses(times, 'answerInstead');
+    return {
+      name: `answer ${times} INS ${ins.toString(16)} with other bytes`,
+      get spent() {
+        return uses.spent;
+      },
+      onCommand(_card, command) {
+        if (!isWalletCommand(command, ins) || !uses.take()) return undefined;
+        return { response: Uint8Array.from(response) };
+      },
+    };
+  },
+
   /** The card leaves the field as command `ins` reaches it: the wallet never sees it (nothing debited). */
   leaveBefore(ins: number, leave: () => void, times = 1): CardBehaviour {
     const uses = new Uses(times, 'leaveBefore');

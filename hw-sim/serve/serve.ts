@@ -19,6 +19,8 @@ export interface ServeAddresses {
   acquirerKey: string;
   acquirerControl: string;
   control: string;
+  /** The wallet issuers' keys by asset: posd.json's `payments.issuerKeys`. */
+  issuerKeys: SimulatedTerminal['issuerKeys'];
 }
 
 export interface Serving {
@@ -52,6 +54,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       acquirerKey: a.acquirerKey!,
       acquirerControl: a.acquirerControl!,
       control: a.control!,
+      issuerKeys: terminal.issuerKeys,
     },
     terminal,
     close: () => terminal.close(),

@@ -19,8 +19,18 @@ import { CodedError } from '../../errors/coded-error.js';
  * key's id. `offline`: the offline limits, each replacing the default it names.
  */
 export interface PaymentsConfig {
-  issuerKeys?: Readonly<Record<string, readonly IssuerKey[]>>;
+  issuerKeys?: Readonly<Record<string, readonly IssuerKeySetting[]>>;
   offline?: Partial<OfflineLimits>;
+}
+
+/** One trusted issuer key as the configuration writes it. */
+export interface IssuerKeySetting {
+  /** Ed25519 public key, 64 lower-case hex digits. */
+  publicKey: string;
+  /** Its key id, if written: it must be the key's. */
+  keyId?: string;
+  /** Epoch ms after which certificates it signed are no longer taken (default: no end). */
+  notAfter?: number;
 }
 
 /** A payments section that is not what it must be (same code as the rest of the configuration's errors). */
@@ -42,7 +52,7 @@ export function parsePaymentsConfig(value: unknown, path = 'payments'): Payments
   const out: PaymentsConfig = {};
   if (c.issuerKeys !== undefined) {
     const byAsset = obj(c.issuerKeys, `${path}.issuerKeys`);
-    const keys: Record<string, IssuerKey[]> = {};
+    const keys: Record<string, IssuerKeySetting[]> = {};
     for (const [asset, list] of Object.entries(byAsset)) {
       const at = `${path}.issuerKeys.${asset}`;
       if (!ASSET_RE.test(asset)) throw new PaymentsConfigError(`${at}: ${asset} is not an asset code`);
@@ -62,7 +72,7 @@ export function withPaymentsConfig(policy: PaymentPolicy, config: PaymentsConfig
   const offline = config.offline ?? {};
   return {
     ...policy,
-    assets: policy.assets.map((a) => (issuerKeys[a.code] ? { ...a, issuerKeys: issuerKeys[a.code]! } : a)),
+    assets: policy.assets.map((a) => (issuerKeys[a.code] ? { ...a, issuerKeys: issuerKeys[a.code]!.map(policyKey) } : a)),
     offline: {
       ...policy.offline,
       ...offline,
@@ -72,14 +82,18 @@ export function withPaymentsConfig(policy: PaymentPolicy, config: PaymentsConfig
   };
 }
 
-function issuerKeyOf(value: unknown, path: string): IssuerKey {
+function policyKey(setting: IssuerKeySetting): IssuerKey {
+  return { keyId: keyIdOf(fromHex(setting.publicKey, 32)), publicKey: setting.publicKey, notAfter: setting.notAfter ?? Number.MAX_SAFE_INTEGER };
+}
+
+function issuerKeyOf(value: unknown, path: string): IssuerKeySetting {
   const k = obj(value, path);
   only(k, path, ['publicKey', 'keyId', 'notAfter', 'asset']);
   if (typeof k.publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(k.publicKey)) throw new PaymentsConfigError(`${path}.publicKey must be 64 lower-case hex digits`);
   const keyId = keyIdOf(fromHex(k.publicKey, 32));
   if (k.keyId !== undefined && k.keyId !== keyId) throw new PaymentsConfigError(`${path}.keyId is not the id of publicKey (${keyId})`);
   if (k.notAfter !== undefined && !(Number.isSafeInteger(k.notAfter) && (k.notAfter as number) >= 0)) throw new PaymentsConfigError(`${path}.notAfter must be epoch milliseconds`);
-  return { keyId, publicKey: k.publicKey, notAfter: (k.notAfter as number | undefined) ?? Number.MAX_SAFE_INTEGER };
+  return { keyId, publicKey: k.publicKey, ...(k.notAfter !== undefined ? { notAfter: k.notAfter as number } : {}) };
 }
 
 function offlineOf(value: unknown, path: string): Partial<OfflineLimits> {

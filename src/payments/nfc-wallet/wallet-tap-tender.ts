@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { verify } from '../../crypto/ed25519.js';
 import { toHex } from '../../encoding/hex.js';
 import { WALLET_DOMAIN } from '../../protocol/wallet/domains.js';
-import { confirmationStatement, encodeConfirmation, paymentSigningInput, type WalletPaymentRequest } from '../../protocol/wallet/payment.js';
+import { confirmationStatement, encodeConfirmation, paymentSigningInput, type WalletPaymentAnswer, type WalletPaymentRequest } from '../../protocol/wallet/payment.js';
 import { walletTapDetails } from '../../protocol/wallet/record-proof.js';
 import type { Journal } from '../../terminal/ledger/journal.js';
 import { PaymentError } from '../errors.js';
@@ -54,7 +54,7 @@ export class WalletTapTender implements Tender {
     const card = input.card;
     let wallet: OfflineWallet;
     try {
-      wallet = await selectOfflineWallet(card);
+      wallet = await onceMore(() => selectOfflineWallet(card));
     } catch (err) {
       if (err instanceof WalletDecline) return declineWith(ctx, err);
       return keepWaiting(ctx, statusWordOf(err) === 0x6a82 ? 'the card holds no posd wallet' : 'the card left before it could be read: tap again');
@@ -68,23 +68,15 @@ export class WalletTapTender implements Tender {
     }
     throwIfAborted(ctx);
     const request = this.requestFor(ctx, payment);
-    let answer;
+    let answer: WalletPaymentAnswer;
     try {
-      answer = await requestPayment(card, request);
-    } catch (err) {
-      if (err instanceof WalletDecline) return declineWith(ctx, err);
-      return keepWaiting(ctx, 'the card left before the wallet signed: no payment was taken, tap again');
-    }
-    try {
-      if (answer.counter < 1 || answer.balanceAfter > wallet.certificate.balanceCap) {
-        throw new WalletDecline('bad_wallet_answer', `the wallet answered counter ${answer.counter}, balance ${answer.balanceAfter}: not a valid payment`);
-      }
-      if (!verify(answer.signature, paymentSigningInput(request, wallet.walletId, answer.counter, answer.balanceAfter), wallet.publicKey)) {
-        throw new WalletDecline('bad_wallet_signature', "the wallet's signature does not verify over this payment: a counterfeit wallet");
-      }
+      // PAY is idempotent: asked again, the wallet repeats its signed answer and debits nothing more.
+      answer = await onceMore(() => this.pay(card, wallet, request));
       checkCounterFresh(this.book, wallet.walletId, answer.counter);
     } catch (err) {
-      return declineWith(ctx, err);
+      if (err instanceof WalletDecline) return declineWith(ctx, err);
+      // The wallet may have debited: the next tap of this payment must send the very same request.
+      return keepWaiting(ctx, 'the card left before the wallet signed: no payment was taken, tap again', { walletNonce: toHex(request.nonce), walletRequestAt: request.requestedAt });
     }
     const walletHex = toHex(wallet.walletId);
     let approved: Payment;
@@ -105,20 +97,40 @@ export class WalletTapTender implements Tender {
     await this.confirm(card, wallet, answer.counter, approved.seq!);
   }
 
+  /** PAY, and the answer checked: a valid payment, signed by the certified key over exactly this request. */
+  private async pay(card: CardPort, wallet: OfflineWallet, request: WalletPaymentRequest): Promise<WalletPaymentAnswer> {
+    const answer = await requestPayment(card, request);
+    if (answer.counter < 1 || answer.balanceAfter > wallet.certificate.balanceCap) {
+      throw new WalletDecline('bad_wallet_answer', `the wallet answered counter ${answer.counter}, balance ${answer.balanceAfter}: not a valid payment`);
+    }
+    if (!verify(answer.signature, paymentSigningInput(request, wallet.walletId, answer.counter, answer.balanceAfter), wallet.publicKey)) {
+      throw new WalletDecline('bad_wallet_signature', "the wallet's signature does not verify over this payment: a counterfeit wallet");
+    }
+    return answer;
+  }
+
   private get book() {
     return this.options.journal.payments!;
   }
 
-  /** The request for this payment: the nonce and time of an earlier tap of the same payment, or fresh ones, stored before they are sent. */
+  /**
+   * The request for this payment: the nonce and time of an earlier tap of it that may have
+   * reached the wallet (kept with the payment when that tap ended), or fresh ones. Nothing needs
+   * storing before PAY: until the wallet answers, nothing is taken, and a terminal that restarts
+   * meanwhile ends the waiting payment anyway.
+   */
   private requestFor(ctx: TenderContext, payment: Payment): WalletPaymentRequest {
-    let nonce = payment.facts.walletNonce;
-    let requestedAt = payment.facts.walletRequestAt;
-    if (typeof nonce !== 'string' || typeof requestedAt !== 'number') {
-      nonce = randomBytes(32).toString('hex');
-      requestedAt = ctx.now();
-      ctx.move(payment.state, { facts: { walletNonce: nonce, walletRequestAt: requestedAt } });
-    }
-    return { amount: payment.amount, asset: payment.asset, terminalId: this.options.journal.terminalId, nonce: Uint8Array.from(Buffer.from(nonce, 'hex')), ref: payment.ref, requestedAt };
+    const earlierNonce = payment.facts.walletNonce;
+    const earlierAt = payment.facts.walletRequestAt;
+    const again = typeof earlierNonce === 'string' && typeof earlierAt === 'number';
+    return {
+      amount: payment.amount,
+      asset: payment.asset,
+      terminalId: this.options.journal.terminalId,
+      nonce: again ? Uint8Array.from(Buffer.from(earlierNonce, 'hex')) : new Uint8Array(randomBytes(32)),
+      ref: payment.ref,
+      requestedAt: again ? earlierAt : ctx.now(),
+    };
   }
 
   /** The terminal's signed confirmation to the wallet; the payment stands whether or not it arrives. */
@@ -133,6 +145,21 @@ export class WalletTapTender implements Tender {
     } catch {
       // Best effort: the card may have left; the journal holds the payment either way.
     }
+  }
+}
+
+/**
+ * Runs an idempotent wallet command again once when its answer is unusable (malformed, or a
+ * signature that does not verify). The PN532 has no sequence numbers: a command the driver
+ * resent may be answered twice, and the spare answer then arrives as the next command's. A
+ * genuine refusal, or a wallet that answers badly twice, stands.
+ */
+async function onceMore<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (err) {
+    if (!(err instanceof WalletDecline) || (err.code !== 'bad_wallet_answer' && err.code !== 'bad_wallet_signature')) throw err;
+    return command();
   }
 }
 
@@ -157,10 +184,10 @@ function declineWith(ctx: TenderContext, err: unknown): void {
 }
 
 /** Nothing was taken: the payment waits for another tap (or ends canceled if a cancel came meanwhile). */
-function keepWaiting(ctx: TenderContext, why: string): void {
+function keepWaiting(ctx: TenderContext, why: string, facts: Readonly<Record<string, string | number>> = {}): void {
   throwIfAborted(ctx);
   const payment = ctx.payment();
-  if (payment.state === 'waiting_for_customer') ctx.move('waiting_for_customer', { facts: { lastTap: why } });
+  if (payment.state === 'waiting_for_customer') ctx.move('waiting_for_customer', { facts: { ...facts, lastTap: why } });
 }
 
 function throwIfAborted(ctx: TenderContext): void {
