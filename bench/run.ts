@@ -11,6 +11,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   scanner: () => import('./scanner.js'),
   nfc: () => import('./nfc.js'),
   integrity: () => import('./integrity.js'),
+  tap: () => import('./tap.js'),
 };
 
 async function main(): Promise<void> {

@@ -9,6 +9,8 @@ import { recordSigningInput, recordTexts } from '../../src/protocol/record-codec
 import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
 import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/settlement.js';
 import type { HeldRecord } from './store.js';
+import type { WalletIssuerKey } from '../../src/protocol/wallet/certificate.js';
+import { walletProofRejection } from './wallet-proofs.js';
 
 export interface IngestOutcome {
   seq: number;
@@ -59,6 +61,7 @@ export class RecordIngest {
     private readonly terminal: string,
     private readonly assets: ReadonlySet<string>,
     private readonly now: number,
+    private readonly walletIssuers: readonly WalletIssuerKey[] = [],
   ) {
     this.stmt = {
       held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq = ?'),
@@ -161,6 +164,8 @@ export class RecordIngest {
         throw new Rejection('bad_signature', 'key rotation proof does not verify');
       }
     }
+    const badProof = walletProofRejection(record, this.walletIssuers);
+    if (badProof) throw new Rejection('bad_wallet_proof', badProof);
     if (record.kind === 'payment' && typeof record.body.details.wallet === 'string' && typeof record.body.details.counter === 'number') {
       const { wallet, counter } = record.body.details;
       const result = this.stmt.spend.run(wallet, counter, this.terminal, record.seq);

@@ -20,6 +20,13 @@ import { registerProvisioningRoutes } from './provisioning-routes.js';
 import { SETTLEMENT_ROUTES } from '../../src/protocol/settlement-routes.js';
 import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } from '../../src/protocol/settlement-schemas.js';
 import { openAcquirerStore } from './store.js';
+import { issuerKey, type WalletIssuerKey } from '../../src/protocol/wallet/certificate.js';
+import { simulatorIssuers } from '../cards/issuer.js';
+
+function defaultWalletIssuers(): WalletIssuerKey[] {
+  const { CNY, MAT } = simulatorIssuers();
+  return [issuerKey('CNY', CNY.publicKey), issuerKey('MAT', MAT.publicKey)];
+}
 
 export interface AcquirerOptions {
   dataDir: string;
@@ -31,6 +38,8 @@ export interface AcquirerOptions {
   now?: () => number;
   /** The bearer token of the control port (faults, stats, fleet); default a random one, printed at start. */
   operatorToken?: string;
+  /** The wallet issuers' keys the acquirer verifies offline wallet payments with (default the simulator's issuers). */
+  walletIssuers?: readonly WalletIssuerKey[];
 }
 
 interface Stored {
@@ -56,6 +65,7 @@ export class AcquirerSimulator {
   private readonly sockets = new Set<Socket>();
   private readonly assets: ReadonlySet<string>;
   private readonly now: () => number;
+  private readonly walletIssuers: readonly WalletIssuerKey[];
   private port = 0;
   private host = '127.0.0.1';
   private refusingNow = false;
@@ -69,6 +79,7 @@ export class AcquirerSimulator {
     this.now = options.now ?? Date.now;
     this.fleet = new Fleet(this.db, this.signer, this.now);
     this.operatorToken = options.operatorToken ?? randomBytes(24).toString('base64url');
+    this.walletIssuers = options.walletIssuers ?? defaultWalletIssuers();
     this.app = this.buildApp();
     this.control = buildControl(this, this.operatorToken);
   }
@@ -209,7 +220,7 @@ export class AcquirerSimulator {
     return this.idempotent(terminal, key, 'upload', rawBody, () => {
       registerGenesisKey(this.db, terminal, body.publicKey, this.now());
       const now = this.now();
-      const ingest = new RecordIngest(this.db, terminal, this.assets, now);
+      const ingest = new RecordIngest(this.db, terminal, this.assets, now, this.walletIssuers);
       ingest.preload(body.records);
       const accepted: number[] = [];
       const rejected: RejectedRecord[] = [];
@@ -247,7 +258,7 @@ export class AcquirerSimulator {
       if (!known) throw new HttpError(403, 'unknown_terminal', `terminal ${terminal} has never uploaded`);
       if (loseRecords) this.forgetEveryOther(terminal, body.from, body.through - 1);
       const now = this.now();
-      const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now), now);
+      const result = closeSettlement(this.db, body, sha256Hex(rawBody), new RecordIngest(this.db, terminal, this.assets, now, this.walletIssuers), now);
       if (body.consistency !== null && !result.problems.some((p) => p.code === 'bad_consistency')) this.stats.consistencyProofs++;
       const ack = signAck<CloseAck>(result, this.signer);
       this.db

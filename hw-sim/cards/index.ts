@@ -5,3 +5,6 @@ export type { EmulatedTarget, TypeAIdentity } from './target.js';
 export * from './wallet-applet.js';
 export { cardFaults } from './faults.js';
 export type { CardBehaviour } from './behaviour.js';
+export { OfflineWalletApplet, WALLET_V2, WalletSw, type OfflineWalletOptions, type StoredConfirmation, type WalletPaymentLog } from './offline-wallet.js';
+export { simulatorIssuers, WalletIssuer, type CertificateTerms, type IssuedCertificate, type IssuerKeyInfo, type SimulatorIssuers } from './issuer.js';
+export { walletFaults } from './wallet-faults.js';

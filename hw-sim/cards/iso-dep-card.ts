@@ -80,9 +80,14 @@ export class IsoDepCard implements EmulatedTarget {
 
   exchange(command: Uint8Array): Uint8Array | undefined {
     const decided = this.behaviours.first((b) => b.onCommand?.(this, command));
-    const response = decided ? decided.response : this.answer(command);
+    const response = decided ? decided.response : this.afterAnswer(command, this.answer(command));
     if (response !== undefined) this.log.push({ command: Uint8Array.from(command), response });
     return response;
+  }
+
+  private afterAnswer(command: Uint8Array, answer: Uint8Array): Uint8Array | undefined {
+    const replaced = this.behaviours.first((b) => b.onResponse?.(this, command, answer));
+    return replaced ? replaced.response : answer;
   }
 
   private answer(bytes: Uint8Array): Uint8Array {

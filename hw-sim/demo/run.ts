@@ -11,6 +11,7 @@ import { toHex } from '../../src/encoding/hex.js';
 import { formatMoney } from '../../src/protocol/assets.js';
 import { settlementPath } from '../../src/protocol/settlement-routes.js';
 import { assemble, type PosdConfig } from '../../src/app/index.js';
+import type { IsoDepCard } from '../cards/iso-dep-card.js';
 import { startSimulatedTerminal } from '../terminal/simulated-terminal.js';
 import { DEMO_PRODUCTS, demoCatalogCsv } from './shelf.js';
 
@@ -23,10 +24,16 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   // The hardware: every twin on the in-process buses, the cards, the acquirer (its key and
   // database in dir/acquirer, so a second run settles against the same acquirer).
-  const terminal = await startSimulatedTerminal({ dataDir: dir, printer: { msPerLine: 4 }, scanner: { mode: 'wedge' } });
+  // Two hardware wallets: an e-CNY wallet and a merchant-token (MAT) wallet, each certified by its asset's issuer.
+  const terminal = await startSimulatedTerminal({
+    dataDir: dir,
+    printer: { msPerLine: 4 },
+    scanner: { mode: 'wedge' },
+    wallets: [{ label: 'e-CNY wallet' }, { label: 'token wallet', asset: 'MAT' }],
+  });
   const { printer: printerTwin, scanner: scannerTwin, nfc: nfcTwin, gpio: gpioTwin } = terminal.twins;
   const acquirer = terminal.acquirer!;
-  const walletCard = terminal.cards.wallet!;
+  const [cnyWalletCard, tokenWalletCard] = terminal.cards.wallets as [IsoDepCard, IsoDepCard];
 
   const config: PosdConfig = {
     dataDir: join(dir, 'terminal'),
@@ -35,6 +42,8 @@ async function main(): Promise<void> {
     // The acquirer's key pinned at install: every profile must be signed with it.
     provisioning: { acquirerRootKey: toHex(acquirer.publicKey), acquirerUrl: acquirer.url },
     devices: terminal.devices,
+    // The wallet issuers this terminal trusts (from the signed profile once provisioning lands).
+    payments: { issuerKeys: terminal.issuerKeys },
   };
   // The shop's catalogue, as a merchant would give it: a CSV file in the data directory.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -63,9 +72,16 @@ async function main(): Promise<void> {
   say(`Provisioned: tid ${profile.tid}, merchant ${profile.merchant.id} ${profile.merchant.name}, profile version ${profile.version}, key ${profile.endorsement.keyId} endorsed`);
   say();
 
-  events.on('sale.item', ({ line, total }) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${yuan(total)}`));
+  events.on('sale.item', ({ line, total }) => say(`  scanned  ${line.product.name.padEnd(30)} x${line.quantity}   total ${formatMoney(total, line.product.asset)}`));
   events.on('sale.refused', ({ reason }) => say(`  refused  ${reason}`));
-  events.on('payment.updated', (p) => p.state === 'succeeded' && say(`  APPROVED payment is record ${p.seq}, change ${yuan(Number(p.facts.change ?? 0))}`));
+  events.on('payment.updated', (p) => {
+    if (p.state === 'declined') say(`  DECLINED ${p.outcome?.code}: ${p.outcome?.message}`);
+    if (p.state !== 'succeeded') return;
+    if (p.method === 'wallet_tap' || p.method === 'offline_qr') {
+      return say(`  APPROVED OFFLINE payment is record ${p.seq}: ${formatMoney(p.amount, p.asset)} by ${p.method}, wallet counter ${p.facts.walletCounter} (settles later)`);
+    }
+    say(`  APPROVED payment is record ${p.seq}, change ${yuan(Number(p.facts.change ?? 0))}`);
+  });
   let printedUpTo = 0;
   events.on('receipt.printed', ({ seq }) => {
     const text = printerTwin.text();
@@ -83,8 +99,28 @@ async function main(): Promise<void> {
   events.on('device.health', ({ kind, health }) => {
     if (health.state !== 'ready' && health.state !== 'stopped') say(`  ${kind}: ${health.state}${health.reason ? ` (${health.reason})` : ''}`);
   });
-  events.on('nfc.card', ({ isoDep }) => say(`  NFC: ${isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field; offline wallet payments arrive with the payments work`));
+  events.on('nfc.card', ({ isoDep }) => say(`  NFC: ${isoDep ? 'a hardware wallet (ISO-DEP)' : 'a tag'} in the field`));
   events.on('settlement.settled', ({ through, checkpoint }) => say(`  SETTLED through record ${through}: the acquirer countersigned checkpoint ${checkpoint!.root.slice(0, 16)}…`));
+
+  /** A wallet held to the reader until its payment is decided or the tap refused (3 s at most), then taken away. */
+  function tap(card: IsoDepCard): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        events.off('payment.updated', onUpdate);
+        events.off('sale.refused', done);
+        nfcTwin.leaveField(card);
+        resolve();
+      };
+      const onUpdate = (p: { state: string; method: string | null }): void => {
+        if (p.method === 'wallet_tap' && ['succeeded', 'declined', 'canceled', 'expired'].includes(p.state)) done();
+      };
+      const timer = setTimeout(done, 3000);
+      events.on('payment.updated', onUpdate);
+      events.on('sale.refused', done);
+      nfcTwin.enterField(card);
+    });
+  }
 
   say('A customer brings three items:');
   for (const p of [DEMO_PRODUCTS[0]!, DEMO_PRODUCTS[2]!, DEMO_PRODUCTS[0]!]) {
@@ -97,10 +133,10 @@ async function main(): Promise<void> {
   await printed;
   await sleep(300);
   await gpioTwin.closeDrawer();
-  say('Someone taps a hardware wallet:');
-  nfcTwin.enterField(walletCard);
-  await sleep(600);
-  nfcTwin.leaveField();
+  say('A member buys a snack priced in merchant tokens and taps a token wallet (offline, no network needed):');
+  await scannerTwin.scan(DEMO_PRODUCTS.find((p) => p.asset === 'MAT')!.gtin);
+  await sleep(150);
+  await tap(tokenWalletCard);
   say('Settlement runs in the background:');
   for (let waited = 0; waited < 15_000; waited += 100) {
     const backlog = pos.settlement!.status().counters!;
@@ -128,7 +164,7 @@ async function main(): Promise<void> {
     say('posd is running. Ctrl-C to stop.');
     return;
   }
-  say('Keys: 1-5 scan a product, c pay cash, w tap wallet, p paper out/in, o acquirer offline/online, s status, q quit');
+  say('Keys: 1-6 scan a product (6 is priced in MAT), c pay cash, w tap the e-CNY wallet, m tap the token wallet, p paper out/in, o acquirer offline/online, s status, q quit');
   emitKeypressEvents(process.stdin);
   process.stdin.setRawMode(true);
   let paperOut = false;
@@ -147,10 +183,9 @@ async function main(): Promise<void> {
           return;
         }
         case 'w':
-          nfcTwin.enterField(walletCard);
-          await sleep(600);
-          nfcTwin.leaveField();
-          return;
+          return tap(cnyWalletCard);
+        case 'm':
+          return tap(tokenWalletCard);
         case 'p':
           paperOut = !paperOut;
           printerTwin.setFault('paper_out', paperOut);

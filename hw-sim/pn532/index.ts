@@ -5,3 +5,4 @@ export { DiagnoseTest, PN532_COMMAND_SET, RfItem } from './commands/index.js';
 export { pn532Faults } from './faults.js';
 export { Reg, RegisterFile } from './registers.js';
 export { defaultTwinOptions, Pn532Twin, type Pn532TwinOptions, type RecordedCommand, type ReplyOptions, type TwinCounters } from './pn532-twin.js';
+export { forCommands, isApduExchange } from './command-filter.js';

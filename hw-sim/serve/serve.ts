@@ -21,6 +21,8 @@ export interface ServeAddresses {
   control: string;
   /** The operator's bearer token for `control` and `acquirerControl`. */
   token: string;
+  /** The wallet issuers' keys by asset: posd.json's `payments.issuerKeys`. */
+  issuerKeys: SimulatedTerminal['issuerKeys'];
 }
 
 export interface Serving {
@@ -55,6 +57,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       acquirerControl: a.acquirerControl!,
       control: a.control!,
       token: a.token!,
+      issuerKeys: terminal.issuerKeys,
     },
     terminal,
     close: () => terminal.close(),

@@ -52,7 +52,36 @@ export async function startTwinControl(terminal: SimulatedTerminal<never>, host:
       nfc.leaveField();
       return { inField: null };
     });
-    const describe = (i: number): { walletId: string; publicKey: string } => ({ walletId: toHex(terminal.wallets[i]!.walletId), publicKey: toHex(terminal.wallets[i]!.publicKey) });
+    const describe = (i: number): { walletId: string; publicKey: string; asset: string; balance: number; counter: number } => {
+      const w = terminal.wallets[i]!;
+      return { walletId: toHex(w.walletId), publicKey: toHex(w.publicKey), asset: w.asset, balance: w.balance, counter: w.counter };
+    };
+    app.post<{ Body: { index?: number; cap: number; validForMs?: number } }>(
+      '/nfc/wallet/qr',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['cap'],
+            additionalProperties: false,
+            properties: {
+              index: { type: 'integer', minimum: 0, maximum: Math.max(0, walletCount - 1) },
+              cap: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000 },
+              validForMs: { type: 'integer', minimum: 1000, maximum: 600_000 },
+            },
+          },
+        },
+      },
+      async (req, reply) => {
+        const wallet = terminal.wallets[req.body.index ?? 0];
+        if (!wallet) return reply.code(404).send({ error: 'no_wallet', message: 'this terminal has no hardware wallet' });
+        try {
+          return { text: wallet.offlineQr({ cap: req.body.cap, ...(req.body.validForMs !== undefined ? { validForMs: req.body.validForMs } : {}) }) };
+        } catch (err) {
+          return reply.code(409).send({ error: 'refused', message: (err as Error).message });
+        }
+      },
+    );
     app.get('/nfc/wallet', async (_req, reply) => (walletCount > 0 ? describe(0) : reply.code(404).send({ error: 'no_wallet', message: 'this terminal has no hardware wallet' })));
     app.get('/nfc/wallets', async () => terminal.wallets.map((_, i) => describe(i)));
   }

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { SimBus } from '../../src/drivers/transport/sim-bus.js';
 import { SimHidBus } from '../../src/drivers/transport/sim-hid-bus.js';
 import { toHex } from '../../src/encoding/hex.js';
+import { issuerKey } from '../../src/protocol/wallet/certificate.js';
 import { AcquirerSimulator, type AcquirerOptions } from '../acquirer/server.js';
 import { IsoDepCard } from '../cards/iso-dep-card.js';
 import { NtagTag } from '../cards/ntag-tag.js';
-import { WalletApplet, type WalletAppletOptions } from '../cards/wallet-applet.js';
+import { simulatorIssuers, type IssuerKeyInfo, type SimulatorIssuers, type WalletIssuer } from '../cards/issuer.js';
+import { OfflineWalletApplet, type OfflineWalletOptions } from '../cards/offline-wallet.js';
 import type { GpioTwin, GpioTwinOptions } from '../gpio/gpio-twin.js';
 import { Pn532Twin, type Pn532TwinOptions } from '../pn532/pn532-twin.js';
 import { EscPosPrinterTwin, type PrinterTwinOptions } from '../printer/printer-twin.js';
@@ -24,11 +26,20 @@ export const TWIN_NAMES: readonly TwinName[] = ['printer', 'scanner', 'nfc', 'gp
 /** In-process buses (SimBus, SimHidBus), or socat pseudo-terminals any program can open. GPIO is in-process either way. */
 export type TwinTransport = 'bus' | 'pty';
 
-/** A hardware wallet to put on a card: its key, id (WalletAppletOptions), and the card's label and UID. */
-export interface WalletSpec extends WalletAppletOptions {
+/**
+ * A hardware wallet to put on a card: its key and id, its offline balance, limits, certificate
+ * end and counter (OfflineWalletOptions), its asset, and the card's label and UID.
+ */
+export interface WalletSpec extends Omit<OfflineWalletOptions, 'issuer'> {
   label?: string;
   /** A fixed UID (4 or 7 bytes), or 'random' per tap as phones do (the default). */
   uid?: Uint8Array | 'random';
+  /** The wallet's asset (default CNY): the terminal's issuer of that asset certifies it. */
+  asset?: 'CNY' | 'MAT';
+  /** Certified by this issuer instead (one the terminal does not trust). */
+  issuer?: WalletIssuer;
+  /** A clone of the wallet at this index (given earlier): the same key, id, certificate, balance and counter. */
+  cloneOf?: number;
 }
 
 /** `devices.gpio.pins` of posd's configuration (docs/devices/gpio.md). */
@@ -56,8 +67,10 @@ export interface SimulatedTerminalOptions<T extends TwinName = TwinName> {
   nfc?: Partial<Pn532TwinOptions> & { baud?: number };
   /** Pins as posd's config names them, and the twin (wiring, drawer, clock); default the reference counter. */
   gpio?: { pins?: GpioPinsConfig; twin?: GpioTwinOptions };
-  /** How many hardware wallets to make (default 1), or each one's key, id and card. */
+  /** How many hardware wallets to make (default 1, CNY), or each one's key, id, asset, balance, limits and card. */
   wallets?: number | readonly WalletSpec[];
+  /** The wallet issuers of CNY and MAT (default the simulator's fixed ones, `simulatorIssuers()`). */
+  issuers?: SimulatorIssuers;
 }
 
 interface TwinOf {
@@ -102,7 +115,11 @@ export interface SimulatedTerminal<T extends TwinName = TwinName> {
   readonly twins: Pick<TwinOf, T> & Partial<TwinOf>;
   /** Cards a customer may tap: one per wallet, and a plain NFC tag. */
   readonly cards: { readonly wallets: readonly IsoDepCard[]; readonly wallet: IsoDepCard | undefined; readonly tag: NtagTag };
-  readonly wallets: readonly WalletApplet[];
+  readonly wallets: readonly OfflineWalletApplet[];
+  /** The issuers that certify the wallets (CNY and MAT, each its own key). */
+  readonly issuers: SimulatorIssuers;
+  /** The issuers' public keys by asset, as posd's `payments.issuerKeys` setting takes them. */
+  readonly issuerKeys: Record<'CNY' | 'MAT', IssuerKeyInfo[]>;
   readonly acquirer: AcquirerSimulator | undefined;
   readonly addresses: TerminalAddresses;
   /** Where pty links and the acquirer's files are (undefined when nothing needed a directory). */
@@ -149,7 +166,8 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
   const devices: Partial<DeviceOf> = {};
   const addresses: TerminalAddresses = {};
   const sockets = new Map<Exclude<TwinName, 'gpio'>, TwinSocket>();
-  const { wallets, cards } = makeCards(options.wallets ?? 1);
+  const issuers = options.issuers ?? simulatorIssuers();
+  const { wallets, cards } = makeCards(options.wallets ?? 1, issuers);
   let acquirer: AcquirerSimulator | undefined;
 
   const serialSocket = async (name: 'printer' | 'scanner' | 'nfc', endpoint: EscPosPrinterTwin | ScannerTwin | Pn532Twin, baud: number): Promise<string> => {
@@ -198,7 +216,8 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
     }
     if (wantsAcquirer) {
       const acquirerOptions = typeof options.acquirer === 'object' ? options.acquirer : {};
-      const started = await AcquirerSimulator.start({ host, operatorToken: token, ...acquirerOptions, dataDir: join(directory(), 'acquirer') });
+      const walletIssuers = [issuers.CNY, issuers.MAT].map((i) => issuerKey(i.asset, i.publicKey));
+      const started = await AcquirerSimulator.start({ host, operatorToken: token, walletIssuers, ...acquirerOptions, dataDir: join(directory(), 'acquirer') });
       acquirer = started;
       closers.push(() => started.close());
       addresses.acquirer = started.url;
@@ -222,6 +241,8 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
     twins: twins as Pick<TwinOf, T> & Partial<TwinOf>,
     cards,
     wallets,
+    issuers,
+    issuerKeys: { CNY: [issuers.CNY.key()], MAT: [issuers.MAT.key()] },
     acquirer,
     addresses,
     get dataDir() {
@@ -245,13 +266,20 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
   return terminal;
 }
 
-function makeCards(wallets: number | readonly WalletSpec[]): Pick<SimulatedTerminal, 'wallets' | 'cards'> {
+function makeCards(wallets: number | readonly WalletSpec[], issuers: SimulatorIssuers): Pick<SimulatedTerminal, 'wallets' | 'cards'> {
   const specs: readonly WalletSpec[] = typeof wallets === 'number' ? countOf(wallets) : wallets;
-  const applets: WalletApplet[] = [];
+  const applets: OfflineWalletApplet[] = [];
   const walletCards: IsoDepCard[] = [];
   specs.forEach((spec, i) => {
-    const { label, uid, ...appletOptions } = spec;
-    const applet = new WalletApplet(appletOptions);
+    const { label, uid, asset, issuer, cloneOf, ...appletOptions } = spec;
+    let applet: OfflineWalletApplet;
+    if (cloneOf !== undefined) {
+      const original = applets[cloneOf];
+      if (!original) throw new SimulatedTerminalError('bad_option', `wallets[${i}].cloneOf must name an earlier wallet, not ${cloneOf}`);
+      applet = original.clone();
+    } else {
+      applet = new OfflineWalletApplet({ ...appletOptions, issuer: issuer ?? issuers[asset ?? 'CNY'] });
+    }
     applets.push(applet);
     walletCards.push(new IsoDepCard([applet], { label: label ?? (i === 0 ? 'hardware wallet' : `hardware wallet ${i + 1}`), ...(uid !== undefined ? { uid } : {}) }));
   });

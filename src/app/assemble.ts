@@ -74,7 +74,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     }
     const fallbackPolicy = paymentPolicyFor(config);
     const policy = (): PaymentPolicy => (provisioning ? policyFromProvisioning(provisioning, fallbackPolicy) : fallbackPolicy);
-    const { engine, checkout, after } = wireSale({
+    const { engine, checkout, after, offlineExposure } = wireSale({
       config,
       journal,
       policy,
@@ -166,7 +166,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close(), () => lock.release());
-    return new PosTerminal(events, journal, { engine, checkout, after, policy, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log, provisioning);
+    return new PosTerminal(events, journal, { engine, checkout, after, policy, offlineExposure, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log, provisioning);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

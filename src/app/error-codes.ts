@@ -20,6 +20,8 @@ import type { ReceiptErrorCode } from '../terminal/receipts/errors.js';
 import type { ReportErrorCode } from '../terminal/reports/errors.js';
 import type { ProvisioningErrorCode } from '../protocol/provisioning-schemas.js';
 import type { ProvisioningFailureCode } from '../provisioning/errors.js';
+import type { WalletDeclineCode } from '../payments/nfc-wallet/errors.js';
+import type { WalletDataErrorCode } from '../protocol/wallet/tlv.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -49,6 +51,10 @@ export type PosdErrorCode =
   | 'writer_running'
   | ProvisioningErrorCode
   | ProvisioningFailureCode
+  | WalletDeclineCode
+  | WalletDataErrorCode
+  | 'offline_qr_refused'
+  | 'bad_wallet_proof'
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

@@ -3,7 +3,7 @@ import { ApduClient } from '../drivers/iso7816/apdu-client.js';
 import { AfterPayment } from '../payments/after-payment.js';
 import { Checkout } from '../payments/checkout.js';
 import { PaymentEngine } from '../payments/engine.js';
-import type { SettlementPoint } from '../payments/offline-limits.js';
+import { offlineExposure, type OfflineExposure, type SettlementPoint } from '../payments/offline-limits.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from '../payments/policy.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
@@ -12,6 +12,7 @@ import type { PosdConfig } from './config/config.js';
 import type { TerminalEventStream } from './events.js';
 import type { Logger } from './logger.js';
 import { buildTenders } from './tenders.js';
+import { withPaymentsConfig } from './config/payments.js';
 
 export interface SaleInputs {
   config: PosdConfig;
@@ -30,14 +31,15 @@ export interface SaleInputs {
 /** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
 export function paymentPolicyFor(config: PosdConfig): PaymentPolicy {
   const defaults = defaultPaymentPolicy();
-  return defaultPaymentPolicy({ merchant: { ...defaults.merchant, name: config.merchant.name, ...(config.merchant.city ? { city: config.merchant.city } : {}) } });
+  const policy = defaultPaymentPolicy({ merchant: { ...defaults.merchant, name: config.merchant.name, ...(config.merchant.city ? { city: config.merchant.city } : {}) } });
+  return withPaymentsConfig(policy, config.payments);
 }
 
 /**
  * The sale: the payment engine with every tender this terminal has, the counter's checkout (the
  * scanner rings up and presents codes; a wallet in the NFC field pays) and what follows a payment.
  */
-export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout: Checkout; after: AfterPayment } {
+export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout: Checkout; after: AfterPayment; offlineExposure: () => OfflineExposure } {
   const { config, journal, policy, outOfService, events, log, catalog, devices, receipts, indicators } = inputs;
   const engine = new PaymentEngine({
     terminalId: journal.terminalId,
@@ -73,7 +75,7 @@ export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout:
   const nfc = devices.nfc;
   if (nfc) nfc.on('card', (card) => card.isoDep && checkout.tapped(new ApduClient(nfc.channel()), card.tapId));
   engine.recover();
-  return { engine, checkout, after };
+  return { engine, checkout, after, offlineExposure: () => offlineExposure(journal.payments!, settlementPoint(journal), Date.now()) };
 }
 
 /** Where settlement stands, for the offline limits: the last balanced close, or the terminal's first record. */

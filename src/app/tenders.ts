@@ -1,5 +1,7 @@
 import type { DeviceTypes } from '../drivers/registry.js';
 import { CashTender } from '../payments/cash/cash-tender.js';
+import { WalletTapTender } from '../payments/nfc-wallet/wallet-tap-tender.js';
+import { OfflineQrTender } from '../payments/offline-qr/offline-qr-tender.js';
 import type { PaymentPolicy } from '../payments/policy.js';
 import type { Tender } from '../payments/tender.js';
 import type { Journal } from '../terminal/ledger/journal.js';
@@ -14,6 +16,9 @@ export interface TenderDeps {
 
 /** Every way to pay this terminal offers, each behind the one tender contract (src/payments/tender.ts). */
 export function buildTenders(deps: TenderDeps): Tender[] {
-  void deps;
-  return [new CashTender()];
+  return [
+    new CashTender(),
+    new WalletTapTender({ journal: deps.journal, available: () => (deps.devices.nfc ? null : 'this terminal has no NFC reader') }),
+    new OfflineQrTender({ book: deps.journal.payments! }),
+  ];
 }

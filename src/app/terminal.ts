@@ -12,6 +12,7 @@ import type { PaymentEngine } from '../payments/engine.js';
 import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.js';
 import type { PaymentPolicy } from '../payments/policy.js';
 import type { PaymentRequest } from '../payments/request.js';
+import type { OfflineExposure } from '../payments/offline-limits.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
@@ -33,6 +34,8 @@ export interface TerminalStatus {
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
   integrity: IntegrityStatus;
+  /** Offline payments taken and not yet settled: count, amount per asset, time since the last settlement. */
+  offline: OfflineExposure | null;
   /** Null when no acquirer root key is configured (provisioning off). */
   provisioning: ProfileState | null;
 }
@@ -93,6 +96,8 @@ export interface SaleParts {
   policy?: () => PaymentPolicy;
   /** The printer for reports. */
   printer?: ReceiptOutput;
+  /** The live offline counters (what the offline limits are checked against). */
+  offlineExposure?: () => OfflineExposure;
 }
 
 export interface SettlementService {
@@ -141,6 +146,7 @@ export class PosTerminal {
   readonly reports: ReportService;
   readonly receipts: ReceiptService;
   readonly provisioning: ProvisioningService | null;
+  private readonly offlineExposure: (() => OfflineExposure) | undefined;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -156,6 +162,7 @@ export class PosTerminal {
   ) {
     this.provisioning = provisioner ? provisioningService(provisioner) : null;
     const { engine, checkout, after } = parts;
+    this.offlineExposure = parts.offlineExposure;
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
       current: () => checkout.current,
@@ -256,6 +263,7 @@ export class PosTerminal {
       settlement: this.drainer?.status() ?? null,
       integrity: this.integrity.status(),
       provisioning: this.provisioner?.profileState() ?? null,
+      offline: this.offlineExposure?.() ?? null,
     };
   }
 

@@ -124,7 +124,8 @@ journal
   .option('--acquirer-key <hex>', "the acquirer's public key, to check countersigned checkpoints")
   .option('--anchor <file>', 'a countersigned checkpoint held by the acquirer (detects a truncated or rewritten tail)')
   .option('--json', 'one JSON object on stdout: ok, reason, line, seq, message, summary (exit status as without it)')
-  .action((file: string, o: { publicKey?: string; acquirerKey?: string; anchor?: string; json?: boolean }) =>
+  .option('--issuer-key <asset:hex>', "a wallet issuer's public key (e.g. CNY:64hex), to check offline wallet payments' certificates; repeatable", (v: string, all: string[] = []) => [...all, v])
+  .action((file: string, o: { publicKey?: string; acquirerKey?: string; anchor?: string; json?: boolean; issuerKey?: string[] }) =>
     run(async () => (await import('../cli/journal-commands.js')).verifyCommand(file, o, out, err)),
   );
 journal

@@ -4,6 +4,7 @@ import { PUBLIC_KEY_PROBLEMS, publicKeyProblem } from '../crypto/ed25519.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure, type VerifyFailureCode, type VerifySummary } from '../protocol/chain-verifier.js';
 import type { CloseAck } from '../protocol/settlement.js';
+import { issuerKey, type WalletIssuerKey } from '../protocol/wallet/certificate.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
 import type { TerminalRecords } from '../app/inspect.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
@@ -37,7 +38,7 @@ export interface VerifyReport {
 
 export async function verifyCommand(
   file: string,
-  options: { publicKey?: string; acquirerKey?: string; anchor?: string; json?: boolean },
+  options: VerifyOptions & { json?: boolean },
   out: Out,
   err: Out,
 ): Promise<number> {
@@ -61,7 +62,22 @@ export async function verifyCommand(
   return code;
 }
 
-async function verify(file: string, options: { publicKey?: string; acquirerKey?: string; anchor?: string }): Promise<VerifySummary> {
+type VerifyOptions = { publicKey?: string; acquirerKey?: string; anchor?: string; issuerKey?: string[] };
+
+/** `--issuer-key ASSET:HEX`, as many as given: the wallet issuers whose certificates are checked. */
+function issuerKeysOf(values: readonly string[] | undefined): WalletIssuerKey[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  return values.map((value) => {
+    const match = /^([A-Z][A-Z0-9]{2,7}):(.*)$/.exec(value);
+    if (!match) throw new CliError(`--issuer-key must be ASSET:HEX (e.g. CNY:<64 hex digits>), got ${value}`);
+    const publicKey = parseHexKey(match[2], '--issuer-key')!;
+    const problem = publicKeyProblem(publicKey);
+    if (problem) throw new CliError(`--issuer-key ${match[1]} is ${PUBLIC_KEY_PROBLEMS[problem]}: no signature verifies under it`);
+    return issuerKey(match[1]!, publicKey);
+  });
+}
+
+async function verify(file: string, options: VerifyOptions): Promise<VerifySummary> {
   if (options.anchor !== undefined && options.acquirerKey === undefined) throw new CliError("--anchor needs --acquirer-key: an anchor is only worth the acquirer's signature on it");
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
   const expectedPublicKey = parseHexKey(options.publicKey, '--public-key');
@@ -76,14 +92,16 @@ async function verify(file: string, options: { publicKey?: string; acquirerKey?:
       throw new CliError(`cannot read the anchor ${options.anchor}: ${(e as Error).message}`);
     }
   }
+  const walletIssuers = issuerKeysOf(options.issuerKey);
   return verifyExportFile(file, {
+    ...(walletIssuers ? { walletIssuers } : {}),
     ...(expectedPublicKey ? { expectedPublicKey } : {}),
     ...(acquirerPublicKey ? { acquirerPublicKey } : {}),
     ...(anchor ? { anchor } : {}),
   });
 }
 
-async function verifyForPeople(file: string, options: { publicKey?: string; acquirerKey?: string; anchor?: string }, out: Out, err: Out): Promise<number> {
+async function verifyForPeople(file: string, options: VerifyOptions, out: Out, err: Out): Promise<number> {
   let summary: VerifySummary;
   try {
     summary = await verify(file, options);
@@ -100,6 +118,8 @@ async function verifyForPeople(file: string, options: { publicKey?: string; acqu
   }
   out(`  ${summary.checkpoints} checkpoints, ${summary.countersigned} countersigned by the acquirer, ${summary.keyRotations} key rotations`);
   if (summary.acksUnverified > 0) out(`  note: ${summary.acksUnverified} settlement acks not checked (give --acquirer-key)`);
+  if (summary.walletProofs > 0) out(`  ${summary.walletProofs} offline wallet payments: the wallets' signatures verified`);
+  if (summary.walletCertificatesUnverified > 0) out(`  note: ${summary.walletCertificatesUnverified} wallet certificates not checked (give --issuer-key ASSET:HEX)`);
   if (summary.anchoredAt !== undefined) out(`  anchored: matches the acquirer's countersigned checkpoint at seq ${summary.anchoredAt}`);
   else out('  note: no --anchor given, so a truncated tail cannot be ruled out');
   if (!options.publicKey) out('  note: the genesis public key was taken from the file (give --public-key to pin it)');

@@ -51,7 +51,10 @@ export class Checkout extends EventEmitter<CheckoutEvents> {
   constructor(private readonly options: CheckoutOptions) {
     super();
     options.engine.on('updated', (payment) => {
-      if (payment.state === 'succeeded' && payment.idempotencyKey === this.saleKey) this.startNewSale();
+      if (payment.idempotencyKey !== this.saleKey) return;
+      if (payment.state === 'succeeded') this.startNewSale();
+      // Not paid: the basket stays, and the next attempt (another wallet, a code) is a new payment.
+      else if (RETRYABLE_ENDINGS.has(payment.state)) this.saleKey = newSaleKey();
     });
   }
 
@@ -180,6 +183,9 @@ export class Checkout extends EventEmitter<CheckoutEvents> {
     this.emit('rejected', reason);
   }
 }
+
+/** A sale's payment that ended in one of these took no money: the basket may be paid again. */
+const RETRYABLE_ENDINGS: ReadonlySet<Payment['state']> = new Set(['declined', 'expired', 'canceled', 'reversed']);
 
 function newSaleKey(): string {
   return `sale-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;

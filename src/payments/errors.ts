@@ -24,7 +24,9 @@ export type PaymentErrorCode =
   /** Cash handed over is less than the amount. */
   | 'insufficient_cash'
   /** The payment is not waiting for this kind of input. */
-  | 'not_waiting';
+  | 'not_waiting'
+  /** An offline payment QR that cannot be taken (used before, expired, forged, over its cap...): `detail.reason` names why. */
+  | 'offline_qr_refused';
 
 export class PaymentError extends CodedError<PaymentErrorCode> {
   override readonly name = 'PaymentError';

@@ -9,6 +9,8 @@ import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
 import { recordSigningInput, recordTexts } from './record-codec.js';
 import { RecordFormatError, validateSignedRecord } from './record-validate.js';
+import { walletProofProblem } from './wallet/record-proof.js';
+import type { WalletIssuerKey } from './wallet/certificate.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
 
 export type VerifyFailureCode =
@@ -26,6 +28,7 @@ export type VerifyFailureCode =
   | 'bad_ack'
   | DayCloseFailureCode
   | 'bad_profile'
+  | 'bad_wallet_proof'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -60,6 +63,8 @@ export interface VerifierOptions {
   expectedPublicKey?: Uint8Array;
   /** The acquirer's public key, to verify countersigned checkpoints in settlement acks. */
   acquirerPublicKey?: Uint8Array;
+  /** The wallet issuers' keys, to verify the certificates in offline wallet payments; without them only the wallets' own signatures are checked. */
+  walletIssuers?: readonly WalletIssuerKey[];
 }
 
 export interface VerifySummary {
@@ -73,6 +78,10 @@ export interface VerifySummary {
   /** Settlement acks whose acquirer signature could not be checked (no acquirer key given). */
   acksUnverified: number;
   keyRotations: number;
+  /** Offline wallet payments (wallet_tap, offline_qr) whose proof was checked. */
+  walletProofs: number;
+  /** Of those, the ones whose certificate could not be checked (no issuer keys given). */
+  walletCertificatesUnverified: number;
   anchoredAt?: number;
 }
 
@@ -97,6 +106,7 @@ export class ChainVerifier {
   private readonly dayCloses = new DayCloseChecker();
   /** The version of the last `profile` record: profiles are only ever journaled in rising versions. */
   private profileVersion = 0;
+  private walletProofs = 0;
 
   constructor(private readonly options: VerifierOptions = {}) {}
 
@@ -187,6 +197,13 @@ export class ChainVerifier {
         if (record.body.version <= this.profileVersion) failAt('bad_profile', `profile version ${record.body.version} after version ${this.profileVersion}: a profile was downgraded`, seq);
         this.profileVersion = record.body.version;
         break;
+      case 'payment':
+        if (record.body.tender === 'wallet_tap' || record.body.tender === 'offline_qr') {
+          const problem = walletProofProblem(record, this.options.walletIssuers);
+          if (problem) failAt('bad_wallet_proof', `${record.body.tender} payment: ${problem}`, seq);
+          this.walletProofs++;
+        }
+        break;
       default:
         break;
     }
@@ -218,6 +235,8 @@ export class ChainVerifier {
       countersigned: this.countersigned,
       acksUnverified: this.acksUnverified,
       keyRotations: this.keyRotations,
+      walletProofs: this.walletProofs,
+      walletCertificatesUnverified: this.options.walletIssuers ? 0 : this.walletProofs,
     };
     if (anchor) {
       const cp = this.verifiedAnchor(anchor);

@@ -1,3 +1,5 @@
+import { WALLET_DOMAIN } from './wallet/domains.js';
+
 /**
  * Every signature in posd covers a domain string followed by canonical JSON, so a signature
  * made for one kind of structure can never be replayed as another.
@@ -18,7 +20,7 @@ export const DOMAIN = {
 } as const;
 
 /** The domains a terminal signs statements in with its journal key (nothing the journal itself signs). */
-export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission, DOMAIN.receipt];
+export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission, DOMAIN.receipt, WALLET_DOMAIN.confirmation];
 
 /** The `prev` of the genesis record: 32 zero bytes. */
 export const GENESIS_PREV = '0'.repeat(64);

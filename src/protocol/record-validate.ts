@@ -5,9 +5,11 @@ import {
   TENDERS,
   isFinancialKind,
   isRecordKind,
+  type Details,
   type RecordKind,
   type SignedRecord,
 } from './record.js';
+import { walletDetailsProblem } from './wallet/record-proof.js';
 
 export type RecordFormatErrorCode =
   | 'not_object'
@@ -141,8 +143,8 @@ function details(value: unknown, path: string): void {
 function tenderDetails(tender: string, body: Obj, path: string): void {
   const d = body.details as Obj;
   if (tender === 'wallet_tap' || tender === 'offline_qr') {
-    pattern(d.wallet, `${path}.details.wallet`, /^[0-9a-f]{16,64}$/, 'the wallet id in lower-case hex');
-    safeInt(d.counter, `${path}.details.counter`, 0);
+    const problem = walletDetailsProblem(tender, body as { asset: unknown; ref: unknown; details: Details });
+    if (problem) fail('bad_field', problem.member === 'ref' ? `${path}.ref` : `${path}.details.${problem.member}`, problem.message);
   }
   if (tender === 'cash' && d.tendered !== undefined) {
     const tendered = safeInt(d.tendered, `${path}.details.tendered`, 0);

@@ -91,6 +91,7 @@ export const RECORD_REJECTION_CODES = [
   'bad_totals',
   'unknown_asset',
   'double_spend',
+  'bad_wallet_proof',
 ] as const;
 export type RecordRejectionCode = (typeof RECORD_REJECTION_CODES)[number];
 

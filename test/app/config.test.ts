@@ -99,7 +99,7 @@ describe('posd.json: a mistake is a sentence naming the field', () => {
     [{ dataDir: 'd', merchant: { name: '' } }, 'merchant.name must be the shop name (1 to 64 characters), got ""'],
     [{ dataDir: '' }, 'dataDir must be a directory path, got ""'],
     [{}, 'dataDir is missing: it must be a directory path'],
-    [{ datadir: 'd', dataDir: 'd' }, 'datadir is not a setting (did you mean dataDir?) (known: $schema, dataDir, catalog, merchant, acquirer, provisioning, devices, api, log)'],
+    [{ datadir: 'd', dataDir: 'd' }, 'datadir is not a setting (did you mean dataDir?) (known: $schema, dataDir, catalog, merchant, acquirer, provisioning, payments, devices, api, log)'],
     [[], 'the configuration must be an object { ... }, got []'],
   ])('%j', (value, sentence) => {
     expect(problems(value)).toEqual([sentence]);
@@ -113,7 +113,7 @@ describe('posd.json: a mistake is a sentence naming the field', () => {
       error = err as ConfigError;
     }
     expect(error?.message.split('\n')).toEqual([
-      '/etc/posd/posd.json: extra is not a setting (known: $schema, dataDir, catalog, merchant, acquirer, provisioning, devices, api, log)',
+      '/etc/posd/posd.json: extra is not a setting (known: $schema, dataDir, catalog, merchant, acquirer, provisioning, payments, devices, api, log)',
       '/etc/posd/posd.json: merchant.name is missing: it must be the shop name (1 to 64 characters)',
       '/etc/posd/posd.json: merchant.nam is not a setting (did you mean name?) (known: name, city)',
       '/etc/posd/posd.json: log.level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',

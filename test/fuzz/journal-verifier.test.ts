@@ -8,6 +8,7 @@ import { DOMAIN } from '../../src/protocol/domains.js';
 import { merkleRoot } from '../../src/protocol/merkle.js';
 import { signAck, type CloseAck } from '../../src/protocol/settlement.js';
 import { ChainBuilder } from '../support/chain.js';
+import { walletTapDraft } from '../support/wallet-proofs.js';
 import { codeUnitString, fuzz } from './settings.js';
 
 /** A valid journal with every record kind, and the acquirer key that countersigned it. */
@@ -15,7 +16,7 @@ function validJournal(): { lines: string[]; acquirer: Signer } {
   const acquirer = Signer.fromSeed(new Uint8Array(32).fill(9));
   const chain = new ChainBuilder(Signer.fromSeed(new Uint8Array(32).fill(3)));
   chain.add({ kind: 'payment', body: { asset: 'CNY', amount: 1250, tender: 'cash', ref: 'order-1', details: { tendered: 2000, change: 750 } } });
-  chain.add({ kind: 'payment', body: { asset: 'MAT', amount: 300, tender: 'wallet_tap', ref: 'order-2', details: { wallet: 'ab'.repeat(16), counter: 7 } } });
+  chain.add(walletTapDraft({ terminal: chain.terminal, amount: 300, asset: 'MAT', ref: 'order-2', wallet: 'ab'.repeat(16), counter: 7 }));
   chain.add({ kind: 'refund', body: { asset: 'CNY', amount: 250, of: 1, reason: 'damaged' } });
   chain.add({ kind: 'clock_adjustment', body: { from: 1_763_880_000_000, to: 1_763_880_005_000, source: 'ntp' } });
   const size = chain.records.length;

@@ -155,24 +155,24 @@ describe('(c) a payment made with another wallet\'s next counters', () => {
     const sim = await startAcquirer();
     const wallet = 'ab'.repeat(16);
     const journal = Journal.open(tempDir());
-    journal.append(walletPayment(500, wallet, 7));
+    journal.append(walletPayment(journal, 500, wallet, 7));
 
     // A self-registered key spends counters 7 and 8 first.
     const stranger = new ChainBuilder();
-    stranger.add(walletPayment(1, wallet, 7));
-    stranger.add(walletPayment(1, wallet, 8));
+    stranger.add(walletPayment(stranger.terminal, 1, wallet, 7));
+    stranger.add(walletPayment(stranger.terminal, 1, wallet, 8));
     expectRefusal(await post(`${sim.url}${settlementPath('upload', { terminal: stranger.terminal, key: 'x' })}`, stranger.uploadBody('x')), 'an unenrolled key spending counters');
 
     // A forger aims at the genuine terminal itself: records that do not verify occupy no counter.
     enrolKey(sim, journal.genesisPublicKey);
-    const forged = forgedRecords(journal.terminalId, journal.headSeq + 2, 2, (seq) => walletPayment(1, wallet, seq === journal.headSeq + 2 ? 8 : 9).body);
+    const forged = forgedRecords(journal.terminalId, journal.headSeq + 2, 2, (seq) => walletPayment(journal.terminalId, 1, wallet, seq === journal.headSeq + 2 ? 8 : 9).body);
     const attack = await post(`${sim.url}${settlementPath('upload', { terminal: journal.terminalId, key: 'y' })}`, uploadText(journal.terminalId, 'y', journal.genesisPublicKey, forged));
     expect((attack.json as UploadAck).accepted).toEqual([]);
 
     const drainer = drainerFor(journal, sim);
     await drainer.drainOnce();
-    journal.append(walletPayment(600, wallet, 8));
-    journal.append(walletPayment(700, wallet, 9));
+    journal.append(walletPayment(journal, 600, wallet, 8));
+    journal.append(walletPayment(journal, 700, wallet, 9));
     const report = await drainer.drainOnce();
     expect(report.recordsRejected).toBe(0);
     expect(drainer.status().counters).toMatchObject({ deadLetters: 0, unsettledCount: 0 });

@@ -4,6 +4,7 @@ import { ChainVerifier, VerifyFailure } from '../../src/protocol/chain-verifier.
 import { isCalendarDay } from '../../src/protocol/day-totals.js';
 import type { DayCloseBody } from '../../src/protocol/record.js';
 import { ChainBuilder } from '../support/chain.js';
+import { walletTapDraft } from '../support/wallet-proofs.js';
 
 /**
  * A journal over two business days:
@@ -14,7 +15,7 @@ import { ChainBuilder } from '../support/chain.js';
 function twoDays(): { chain: ChainBuilder; z1: DayCloseBody; z2: DayCloseBody } {
   const chain = new ChainBuilder(Signer.fromSeed(new Uint8Array(32).fill(11)));
   chain.add({ kind: 'payment', body: { asset: 'CNY', amount: 1000, tender: 'cash', ref: 'o-1', details: { tendered: 1000, change: 0 } } });
-  chain.add({ kind: 'payment', body: { asset: 'MAT', amount: 300, tender: 'wallet_tap', ref: 'o-2', details: { wallet: 'ab'.repeat(16), counter: 1 } } });
+  chain.add(walletTapDraft({ terminal: chain.terminal, asset: 'MAT', amount: 300, ref: 'o-2', wallet: 'ab'.repeat(16), counter: 1 }));
   chain.add({ kind: 'refund', body: { asset: 'CNY', amount: 250, of: 1, reason: 'returned' } });
   chain.add({ kind: 'void', body: { asset: 'MAT', amount: 300, of: 2, reason: 'wrong item' } });
   const z1: DayCloseBody = {

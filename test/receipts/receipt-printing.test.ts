@@ -10,14 +10,15 @@ import { textColumns } from '../../src/drivers/escpos/text-encoding.js';
 import { AfterPayment } from '../../src/payments/after-payment.js';
 import { CashTender } from '../../src/payments/cash/cash-tender.js';
 import { PaymentEngine } from '../../src/payments/engine.js';
-import type { CustomerPrompt, PaymentMethod } from '../../src/payments/payment.js';
+import type { CustomerPrompt, Payment, PaymentMethod } from '../../src/payments/payment.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from '../../src/payments/policy.js';
 import type { Tender, TenderContext } from '../../src/payments/tender.js';
-import type { Details } from '../../src/protocol/record.js';
+import type { Details, PaymentBody } from '../../src/protocol/record.js';
 import { verifyReceiptQr } from '../../src/protocol/receipt-qr.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { Clock } from '../../src/terminal/clock.js';
 import { cropPng, decodeQrFromPng } from '../hw-sim/printer/qr-decode.js';
+import { walletTapDraft } from '../support/wallet-proofs.js';
 import { simRig, type SimRig } from '../drivers/printer/rig.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
@@ -48,14 +49,14 @@ class InstantTender implements Tender {
   private counter = 0;
   constructor(
     readonly method: PaymentMethod,
-    private readonly details: (counter: number) => Details,
+    private readonly details: (counter: number, payment: Payment) => Details,
     private readonly offline: boolean,
   ) {}
   prompt(): CustomerPrompt {
     return { kind: 'present' };
   }
   beginNow(ctx: TenderContext): void {
-    ctx.succeed({ details: this.details(++this.counter), offline: this.offline });
+    ctx.succeed({ details: this.details(++this.counter, ctx.payment()), offline: this.offline });
   }
 }
 
@@ -80,7 +81,11 @@ async function counter(profile: PrinterProfile, policy: PaymentPolicy, clock?: C
   journals.push(journal);
   const tenders = [
     new CashTender(),
-    new InstantTender('wallet_tap', (n) => ({ wallet: 'ab12cd34'.repeat(4), counter: n }), true),
+    new InstantTender(
+      'wallet_tap',
+      (n, p) => (walletTapDraft({ terminal: journal.terminalId, amount: p.amount, asset: p.asset as 'CNY' | 'MAT', wallet: 'ab12cd34'.repeat(4), counter: n, ref: p.ref }).body as PaymentBody).details,
+      true,
+    ),
     new InstantTender('code', () => ({ maskedCode: '1345**********6789', acquirerRef: 'ACQ-20261124-000123' }), false),
   ];
   const engine = new PaymentEngine({ terminalId: journal.terminalId, journal, book: journal.payments!, tenders, policy: () => policy, settlement: () => ({ settledThrough: -1, lastSettledAt: Date.now() }) });

@@ -38,6 +38,7 @@ const STATUS: TerminalStatus = {
     lastError: { code: 'unreachable', message: 'http://10.0.0.1:8080: ECONNREFUSED', at: 0 },
   },
   provisioning: null,
+  offline: null,
   integrity: { state: 'ok', startup: null, audit: { state: 'done', checked: 42, total: 42, startedAt: 0, finishedAt: 1, failure: null }, failure: null },
 };
 

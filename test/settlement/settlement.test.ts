@@ -146,9 +146,9 @@ describe('store-and-forward settlement', () => {
     const sim = await startAcquirer();
     const a = Journal.open(tempDir());
     const b = Journal.open(tempDir());
-    a.append(walletPayment(1000, 'aa'.repeat(16), 7));
-    const clone = b.append(walletPayment(1000, 'aa'.repeat(16), 7));
-    b.append(walletPayment(1000, 'aa'.repeat(16), 8));
+    a.append(walletPayment(a, 1000, 'aa'.repeat(16), 7));
+    const clone = b.append(walletPayment(b, 1000, 'aa'.repeat(16), 7));
+    b.append(walletPayment(b, 1000, 'aa'.repeat(16), 8));
     await drainerFor(a, sim).drainOnce();
     const drainerB = drainerFor(b, sim);
     await drainerB.drainOnce();

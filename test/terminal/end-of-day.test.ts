@@ -7,6 +7,7 @@ import { Journal } from '../../src/terminal/ledger/journal.js';
 import { businessDay, closeDay } from '../../src/terminal/reports/day-close.js';
 import { reportContent, xReport, zReport } from '../../src/terminal/reports/end-of-day.js';
 import { tempDir } from '../support/tmp.js';
+import { walletTapDraft } from '../support/wallet-proofs.js';
 
 /** A clock the test moves: records get the wall time it is set to. */
 function settableClock(start: number): Clock & { set(wall: number): void } {
@@ -20,7 +21,7 @@ const HANGZHOU_0102 = Date.UTC(2026, 10, 23, 17, 2, 3);
 
 function sales(journal: Journal): void {
   const cash = journal.append({ kind: 'payment', body: { asset: 'CNY', amount: 1000, tender: 'cash', ref: 'o-1', details: { tendered: 2000, change: 1000 } } });
-  const tap = journal.append({ kind: 'payment', body: { asset: 'MAT', amount: 300, tender: 'wallet_tap', ref: 'o-2', details: { wallet: 'ab'.repeat(16), counter: 1 } } });
+  const tap = journal.append(walletTapDraft({ terminal: journal.terminalId, asset: 'MAT', amount: 300, ref: 'o-2', wallet: 'ab'.repeat(16), counter: 1 }));
   journal.append({ kind: 'payment', body: { asset: 'CNY', amount: 1250, tender: 'code', ref: 'o-3', details: { maskedCode: '1345**********6789' } } });
   journal.append({ kind: 'refund', body: { asset: 'CNY', amount: 250, of: cash.seq, reason: 'returned' } });
   journal.append({ kind: 'void', body: { asset: 'MAT', amount: 300, of: tap.seq, reason: 'wrong item' } });

@@ -5,6 +5,7 @@ import { ApiSection } from './sections/api.js';
 import { DevicesSection } from './sections/devices.js';
 import { LogSection } from './sections/log.js';
 import { MerchantSection } from './sections/merchant.js';
+import { PaymentsSection } from './sections/payments.js';
 import { ProvisioningSection } from './sections/provisioning.js';
 
 /**
@@ -33,6 +34,7 @@ export const PosdConfigSchema = section(
     merchant: Type.Optional(MerchantSection),
     acquirer: Type.Optional(AcquirerSection),
     provisioning: Type.Optional(ProvisioningSection),
+    payments: Type.Optional(PaymentsSection),
     devices: Type.Optional(DevicesSection),
     api: Type.Optional(ApiSection),
     log: Type.Optional(LogSection),
