@@ -9,6 +9,7 @@ import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './rec
 import { recordSigningInput, recordTexts } from './record-codec.js';
 import { RecordFormatError, validateSignedRecord } from './record-validate.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
+import { proofStatementOfRecord, verifyPaymentProof } from './authorization.js';
 
 export type VerifyFailureCode =
   | 'malformed'
@@ -23,6 +24,7 @@ export type VerifyFailureCode =
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | 'bad_payment_proof'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -147,6 +149,9 @@ export class ChainVerifier {
       case 'key_rotation':
         this.rotate(record, failAt);
         break;
+      case 'payment':
+        this.checkPaymentProof(record, failAt);
+        break;
       default:
         break;
     }
@@ -231,6 +236,15 @@ export class ChainVerifier {
     this.publicKey = next;
     this.keyId = keyIdOf(next);
     this.keyRotations++;
+  }
+
+  /** With the acquirer's key: an online payment's proof (docs/authorization-protocol.md section 5) verifies. */
+  private checkPaymentProof(record: Extract<SignedRecord, { kind: 'payment' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+    if (!this.options.acquirerPublicKey) return;
+    const proof = proofStatementOfRecord(record);
+    if (proof && !verifyPaymentProof(proof.statement, proof.proof, this.options.acquirerPublicKey)) {
+      failAt('bad_payment_proof', `the acquirer's proof of order ${record.body.ref} does not verify`, record.seq);
+    }
   }
 
   private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {

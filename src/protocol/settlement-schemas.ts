@@ -91,6 +91,9 @@ export const RECORD_REJECTION_CODES = [
   'bad_totals',
   'unknown_asset',
   'double_spend',
+  /** A `code` or `merchant_qr` payment (or its return) the acquirer has no matching order for (docs/authorization-protocol.md section 9). */
+  'no_order',
+  'order_mismatch',
 ] as const;
 export type RecordRejectionCode = (typeof RECORD_REJECTION_CODES)[number];
 
