@@ -24,7 +24,9 @@ export type PaymentErrorCode =
   /** Cash handed over is less than the amount. */
   | 'insufficient_cash'
   /** The payment is not waiting for this kind of input. */
-  | 'not_waiting';
+  | 'not_waiting'
+  /** A lost authorisation is still to be reversed at the acquirer (it could not be reached). */
+  | 'reversal_pending';
 
 export class PaymentError extends CodedError<PaymentErrorCode> {
   override readonly name = 'PaymentError';
