@@ -9,6 +9,7 @@ import { recordSigningInput, recordTexts } from '../../src/protocol/record-codec
 import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
 import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/settlement.js';
 import type { HeldRecord } from './store.js';
+import { OrderMatcher } from './authorization/settlement-check.js';
 
 export interface IngestOutcome {
   seq: number;
@@ -46,6 +47,8 @@ export class RecordIngest {
   private readonly known = new Map<number, HeldRecord | null>();
   /** Grand totals of records stored in this batch, so consecutive records need no lookups. */
   private readonly totalsOf = new Map<number, Totals>();
+  /** Online payments (code, merchant QR) against the orders the acquirer authorised. */
+  private readonly orders: OrderMatcher;
 
   constructor(
     db: Database.Database,
@@ -53,6 +56,7 @@ export class RecordIngest {
     private readonly assets: ReadonlySet<string>,
     private readonly now: number,
   ) {
+    this.orders = new OrderMatcher(db);
     this.stmt = {
       held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq = ?'),
       heldRange: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq >= ? AND seq <= ?'),
@@ -148,6 +152,8 @@ export class RecordIngest {
         }
       }
     }
+    const orderProblem = this.orders.problem(this.terminal, record);
+    if (orderProblem) throw new Rejection(orderProblem.code, orderProblem.message);
   }
 
   private totalsAt(seq: number): Totals {

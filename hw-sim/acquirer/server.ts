@@ -14,6 +14,8 @@ import { RecordIngest, registerGenesisKey } from './ingest.js';
 import { SETTLEMENT_ROUTES } from '../../src/protocol/settlement-routes.js';
 import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } from '../../src/protocol/settlement-schemas.js';
 import { openAcquirerStore } from './store.js';
+import { OrderDesk } from './authorization/order-desk.js';
+import { registerAuthorizationRoutes } from './authorization/routes.js';
 
 export interface AcquirerOptions {
   dataDir: string;
@@ -23,6 +25,8 @@ export interface AcquirerOptions {
   assets?: readonly string[];
   /** Clock for acks (tests). */
   now?: () => number;
+  /** How late a "slow" authorisation answers (docs/authorization-protocol.md section 10); default 15 s. */
+  slowAnswerMs?: number;
 }
 
 class HttpError extends Error {
@@ -61,6 +65,10 @@ export class AcquirerSimulator {
   private host = '127.0.0.1';
   private refusingNow = false;
   readonly stats = { uploads: 0, closes: 0, replays: 0, conflicts: 0, badRequests: 0, consistencyProofs: 0 };
+  /** Orders: authorisation of payment codes, merchant QR orders, reversals, voids, refunds (docs/authorization-protocol.md). */
+  readonly orders: OrderDesk;
+  /** How late a "slow" authorisation answers; tests set it below or above the terminal's timeout. */
+  slowAnswerMs: number;
 
   private constructor(options: AcquirerOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -68,8 +76,16 @@ export class AcquirerSimulator {
     this.db = openAcquirerStore(join(options.dataDir, 'acquirer.db'));
     this.assets = new Set(options.assets ?? DEFAULT_ASSETS.map((a) => a.code));
     this.now = options.now ?? Date.now;
+    this.orders = new OrderDesk({ db: this.db, signer: this.signer, now: this.now });
+    this.slowAnswerMs = options.slowAnswerMs ?? 15_000;
     this.app = this.buildApp();
     this.control = this.buildControl();
+    registerAuthorizationRoutes(this.app, this.control, this.orders, { slowAnswerMs: () => this.slowAnswerMs });
+  }
+
+  /** The customer's app pays a merchant-presented QR (checks its CRC, pays the order it was made for). */
+  payMerchantQr(payload: string): ReturnType<OrderDesk['payMerchantQr']> {
+    return this.orders.payMerchantQr(payload);
   }
 
   static async start(options: AcquirerOptions): Promise<AcquirerSimulator> {
