@@ -24,6 +24,8 @@ export interface AssembleOptions {
   products?: readonly Product[];
   /** Settle in the background as records arrive (default); posctl settles in the foreground instead. */
   settleInBackground?: boolean;
+  /** The payment policy to use instead of the one from the config (tests, the demo), until provisioning supplies it. */
+  policy?: PaymentPolicy;
 }
 
 /**
@@ -45,9 +47,11 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     const receipts: ReceiptOutput | undefined = printer && escposReceiptPrinter(printer);
     const indicators: Indicators | undefined = gpio && gpioIndicators(gpio);
 
-    const policy = (): PaymentPolicy => paymentPolicyFor(config);
-    const { engine, checkout, after } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
+    const fixedPolicy = options.policy;
+    const policy = (): PaymentPolicy => fixedPolicy ?? paymentPolicyFor(config);
+    const { engine, checkout, after, returns, online } = wireSale({ config, journal, policy, events, log, catalog, devices: devices.devices, ...(receipts ? { receipts } : {}), ...(indicators ? { indicators } : {}) });
     closers.push(() => engine.stop());
+    if (online) closers.push(() => online.stop());
 
     if (printer) {
       printer.on('job', (job) => job.phase === 'interrupted' && log.warn({ job: job.id, reason: job.reason }, 'printing interrupted; the whole receipt will be printed again'));
@@ -69,7 +73,8 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     let drainer: SettlementDrainer | undefined;
     if (config.acquirer) {
       const client = new AcquirerClient(config.acquirer.url);
-      drainer = new SettlementDrainer({ journal, client, acquirerPublicKey: fromHex(config.acquirer.publicKey, 32) });
+      // Reversals of lost authorisations go before every upload (docs/authorization-protocol.md section 8).
+      drainer = new SettlementDrainer({ journal, client, acquirerPublicKey: fromHex(config.acquirer.publicKey, 32), priorityWork: () => engine.reverseQueued() });
       drainer.on('status', (status) => {
         const offline = status.lastError?.code === 'unreachable' || status.lastError?.code === 'timeout';
         indicators?.setOffline(offline);
@@ -97,7 +102,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     indicators?.setFault(false);
     if (options.settleInBackground !== false) drainer?.start();
     closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, closers, log);
+    return new PosTerminal(events, journal, { engine, checkout, after, returns }, () => catalog.catalog, devices, drainer, closers, log);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

@@ -3,6 +3,7 @@ import type { DeviceHealth, DeviceKind } from '../drivers/device.js';
 import type { CloseAck } from '../protocol/settlement.js';
 import type { SettlementStatus } from '../settlement/drainer.js';
 import type { Payment } from '../payments/payment.js';
+import type { PaymentReturn } from '../payments/refunds/returns.js';
 import type { SaleLine } from '../terminal/counter/sale.js';
 
 /**
@@ -15,6 +16,8 @@ export interface TerminalEvents {
   'sale.refused': [{ reason: string }];
   /** Every change of a payment; `succeeded` only once its record is durable. */
   'payment.updated': [Payment];
+  /** Every change of a refund or void; `succeeded` once its journal record is durable. */
+  'payment.returned': [PaymentReturn];
   'receipt.printed': [{ seq: number }];
   'receipt.failed': [{ seq: number; message: string }];
   'device.health': [{ kind: DeviceKind; health: DeviceHealth }];

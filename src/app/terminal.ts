@@ -9,6 +9,7 @@ import type { CashApproval, Checkout } from '../payments/checkout.js';
 import type { PaymentEngine } from '../payments/engine.js';
 import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.js';
 import type { PaymentRequest } from '../payments/request.js';
+import type { PaymentReturn, RefundRequest, Returns, VoidRequest } from '../payments/refunds/returns.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
@@ -55,6 +56,16 @@ export interface PaymentService {
   /** Prints a succeeded payment's receipt again. */
   reprint(id: string): Promise<void>;
   methods(): PaymentMethod[];
+  /**
+   * Refunds part or all of what is left of a payment (by payment id or journal seq), under the
+   * caller's idempotency key: online payments at the acquirer first, then the journal record;
+   * cash out of the drawer. State `pending` when the acquirer could not be reached: ask again with the same key.
+   */
+  refund(request: RefundRequest): Promise<PaymentReturn>;
+  /** Voids a whole payment before it is settled (online: the acquirer cancels the order first). */
+  void(request: VoidRequest): Promise<PaymentReturn>;
+  /** A refund or void by its idempotency key. */
+  returned(key: string): PaymentReturn | undefined;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -62,6 +73,8 @@ export interface SaleParts {
   engine: PaymentEngine;
   checkout: Checkout;
   after: AfterPayment;
+  /** Refunds and voids; absent where the app wires none (the facade then refuses them). */
+  returns?: Returns;
 }
 
 export interface SettlementService {
@@ -96,7 +109,10 @@ export class PosTerminal {
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
   ) {
-    const { engine, checkout, after } = parts;
+    const { engine, checkout, after, returns } = parts;
+    const noReturns = (): never => {
+      throw new PaymentError('method_unavailable', 'refunds and voids are not set up on this terminal');
+    };
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
       current: () => checkout.current,
@@ -125,6 +141,9 @@ export class PosTerminal {
         await after.print(payment);
       },
       methods: () => engine.methods(),
+      refund: async (request) => (returns ? returns.refund(request) : noReturns()),
+      void: async (request) => (returns ? returns.void(request) : noReturns()),
+      returned: (key) => returns?.get(key),
     };
     this.settlement = drainer
       ? {

@@ -105,9 +105,14 @@ export const ERROR_CODES = {
   non_printable: 'bad_input',
   bad_encoding: 'bad_input',
   no_journal: 'bad_input',
+  // payments: requests and scans
+  bad_payment_request: 'bad_input',
+  bad_return_request: 'bad_input',
+  bad_crc: 'bad_input',
   // refused by the rules
   not_found: 'not_found',
   unknown_payment: 'not_found',
+  payment_not_found: 'not_found',
   asset_mismatch: 'refused',
   exceeds_payment: 'refused',
   already_returned: 'refused',
@@ -120,6 +125,13 @@ export const ERROR_CODES = {
   pin_unsupported: 'refused',
   empty_sale: 'refused',
   insufficient_cash: 'refused',
+  // payments: refused by the rules
+  not_provisioned: 'refused',
+  offline_limit: 'refused',
+  code_used: 'refused',
+  not_waiting: 'refused',
+  not_voidable: 'refused',
+  not_refundable: 'refused',
   mixed_assets: 'refused',
   empty: 'refused',
   status: 'refused',
@@ -130,6 +142,7 @@ export const ERROR_CODES = {
   concurrent_writer: 'conflict',
   unbalanced: 'unavailable',
   mismatch: 'conflict',
+  too_late: 'conflict',
   wrong_key: 'integrity',
   // retry shortly
   busy: 'busy',
@@ -162,6 +175,14 @@ export const ERROR_CODES = {
   io_failed: 'unavailable',
   interrupted: 'unavailable',
   not_settling: 'unavailable',
+  // payments: the method or the acquirer not available now
+  method_unavailable: 'unavailable',
+  terminal_out_of_service: 'unavailable',
+  acquirer_unavailable: 'unavailable',
+  reversal_pending: 'unavailable',
+  lost_answer: 'unavailable',
+  system_error: 'unavailable',
+  bad_answer: 'unavailable',
   // stored data contradicts itself
   integrity_failed: 'integrity',
   derived_mismatch: 'integrity',
@@ -170,6 +191,7 @@ export const ERROR_CODES = {
   corrupt: 'integrity',
   bad_signature: 'integrity',
   key_missing: 'integrity',
+  bad_payment_proof: 'integrity',
   // storage
   disk_full: 'storage',
   storage_error: 'storage',
