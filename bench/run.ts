@@ -10,6 +10,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   settle: () => import('./settle.js'),
   scanner: () => import('./scanner.js'),
   nfc: () => import('./nfc.js'),
+  code: () => import('./code.js'),
 };
 
 async function main(): Promise<void> {

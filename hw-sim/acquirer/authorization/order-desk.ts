@@ -75,6 +75,7 @@ export class OrderDesk {
   /** Requests in the order they arrived (op and ref), the last 1000: tests check what went first. */
   readonly log: { op: string; ref: string }[] = [];
   private readonly db: Database.Database;
+  private readonly answerTimes = new Map<string, number>();
 
   constructor(private readonly options: OrderDeskOptions) {
     this.db = options.db;
@@ -105,6 +106,16 @@ export class OrderDesk {
           return this.kept(request, `refund:${request.refund}`, () => ({ answer: this.refund(request) }));
       }
     }).immediate();
+  }
+
+  /** How long the acquirer took to answer an operation on an order (ms, arrival to answer sent); the last 1000 kept. */
+  answerTime(op: string, ref: string): number | undefined {
+    return this.answerTimes.get(`${op}:${ref}`);
+  }
+
+  noteAnswerTime(op: string, ref: string, ms: number): void {
+    this.answerTimes.set(`${op}:${ref}`, ms);
+    if (this.answerTimes.size > 1000) this.answerTimes.delete(this.answerTimes.keys().next().value!);
   }
 
   /**

@@ -37,6 +37,7 @@ const BODY_SCHEMAS: Record<AuthorizationRoute, TSchema> = {
  * Each answer leaves as its behaviour says: at once, late, as a 503 system error, or never.
  */
 export function registerAuthorizationRoutes(app: FastifyInstance, control: FastifyInstance, desk: OrderDesk, options: AuthorizationRouteOptions): void {
+  const timed = new WeakMap<FastifyRequest, number>();
   // Settlement requests join the desk's log, so tests can see that reversals went first.
   app.addHook('onRequest', async (req) => {
     if (req.method === 'POST' && /\/(uploads|settlements)\//.test(req.url)) desk.log.push({ op: req.url.includes('/uploads/') ? 'upload' : 'close', ref: '' });
@@ -44,7 +45,16 @@ export function registerAuthorizationRoutes(app: FastifyInstance, control: Fasti
   for (const route of Object.keys(AUTHORIZATION_ROUTES) as AuthorizationRoute[]) {
     app.post<{ Params: { terminal: string; ref: string; key?: string }; Body: AuthorizationRequest }>(
       AUTHORIZATION_ROUTES[route],
-      { schema: { params: route === 'refund' ? RefundParams : AuthorizationParams, body: BODY_SCHEMAS[route] } },
+      {
+        schema: { params: route === 'refund' ? RefundParams : AuthorizationParams, body: BODY_SCHEMAS[route] },
+        // The acquirer's own time per answer (from the request's arrival to the answer sent), for the bench.
+        onRequest: async (req) => void timed.set(req, performance.now()),
+        onResponse: async (req) => {
+          const started = timed.get(req);
+          const params = req.params as { ref?: string };
+          if (started !== undefined && params.ref) desk.noteAnswerTime(route, params.ref, performance.now() - started);
+        },
+      },
       async (req, reply) => {
         let answer;
         try {
