@@ -28,16 +28,28 @@ export class MerchantQrTender implements Tender {
   /** The payload is fixed by the payment (ref, amount) and the merchant data; it stays payable until createdAt + merchantQrExpiryMs. */
   prompt(payment: Payment): CustomerPrompt {
     const policy = this.policy();
-    return {
-      kind: 'show_qr',
-      payload: merchantQrPayload(policy.merchant, payment),
-      expiresAt: Math.min(payment.deadline, payment.createdAt + policy.timings.merchantQrExpiryMs),
-    };
+    let payload = '';
+    try {
+      payload = merchantQrPayload(policy.merchant, payment);
+    } catch {
+      // Merchant data or an amount the QR cannot carry: begin() declines the payment, saying why.
+    }
+    return { kind: 'show_qr', payload, expiresAt: Math.min(payment.deadline, payment.createdAt + policy.timings.merchantQrExpiryMs) };
   }
 
   async begin(ctx: TenderContext): Promise<void> {
     const payment = ctx.payment();
     const shown = this.shown(payment);
+    if (shown.payload === '') {
+      let why = 'the shop QR cannot be made';
+      try {
+        merchantQrPayload(this.policy().merchant, payment);
+      } catch (err) {
+        why = `the shop QR cannot be made: ${(err as Error).message}`;
+      }
+      ctx.decline({ code: 'bad_qr', message: why });
+      return;
+    }
     ctx.move('waiting_for_customer', { facts: { orderAt: ctx.now(), qrExpiresAt: shown.expiresAt } });
     let created: OrderAnswer | undefined;
     for (let attempt = 0; attempt < 3 && !created; attempt++) {
