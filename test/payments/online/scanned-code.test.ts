@@ -31,6 +31,16 @@ describe('a scanned payment code, authorised online', () => {
     expect(order).toMatchObject({ status: 'paid', amount: 550, method: 'code', scheme: 'wechat' });
   });
 
+  it('an EMV consumer-presented QR goes as scheme emv_cpm; the record keeps only its mask', async () => {
+    const rig = await onlineRig();
+    const cpm = 'hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=';
+    const payment = await rig.settled((await payByCode(rig, cpm)).id);
+    expect(payment.state).toBe('succeeded');
+    const [record] = recordsOf(rig, payment.ref);
+    expect(record).toMatchObject({ body: { tender: 'code', details: { scheme: 'emv_cpm', code: `hQVD${'*'.repeat(16)}NF8= (48 chars)` } } });
+    expect(orderOf(rig, payment.ref)).toMatchObject({ scheme: 'emv_cpm', status: 'paid' });
+  });
+
   it('user paying: the payer confirms on the phone while the terminal polls, then approved', async () => {
     const rig = await onlineRig();
     const started = await payByCode(rig, alipayCode('61'));
