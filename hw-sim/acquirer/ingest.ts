@@ -9,7 +9,7 @@ import { recordSigningInput, recordTexts } from '../../src/protocol/record-codec
 import { RecordFormatError, validateSignedRecord } from '../../src/protocol/record-validate.js';
 import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/settlement.js';
 import type { HeldRecord } from './store.js';
-import { OrderMatcher } from './authorization/settlement-check.js';
+import { orderMatcherFor, type OrderMatcher } from './authorization/settlement-check.js';
 
 export interface IngestOutcome {
   seq: number;
@@ -56,7 +56,7 @@ export class RecordIngest {
     private readonly assets: ReadonlySet<string>,
     private readonly now: number,
   ) {
-    this.orders = new OrderMatcher(db);
+    this.orders = orderMatcherFor(db);
     this.stmt = {
       held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq = ?'),
       heldRange: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq >= ? AND seq <= ?'),

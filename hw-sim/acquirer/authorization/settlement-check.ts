@@ -47,3 +47,15 @@ export class OrderMatcher {
     return undefined;
   }
 }
+
+const matchers = new WeakMap<Database.Database, OrderMatcher>();
+
+/** The matcher of an acquirer database, made once (its tables and statements), not per batch. */
+export function orderMatcherFor(db: Database.Database): OrderMatcher {
+  let matcher = matchers.get(db);
+  if (!matcher) {
+    matcher = new OrderMatcher(db);
+    matchers.set(db, matcher);
+  }
+  return matcher;
+}
