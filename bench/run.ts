@@ -12,6 +12,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   nfc: () => import('./nfc.js'),
   integrity: () => import('./integrity.js'),
   tap: () => import('./tap.js'),
+  code: () => import('./code.js'),
 };
 
 async function main(): Promise<void> {

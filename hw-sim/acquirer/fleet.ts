@@ -264,6 +264,14 @@ export class Fleet {
     if (row.genesis_key !== genesisKey) throw new HttpError(403, 'terminal_key_mismatch', `public key ${genesisKey.slice(0, 16)}… is not the key terminal ${terminal} enrolled with`);
   }
 
+  /** Authorisations: the terminal must be enrolled and in service, and sign with its genesis key or the key its profile endorses. */
+  admitAuthorization(terminal: string, publicKey: string): void {
+    const row = this.row(terminal);
+    if (!row) throw new HttpError(403, 'not_enrolled', `terminal ${terminal} is not enrolled at this acquirer: provision it first`);
+    this.refuseRetired(row);
+    if (publicKey !== row.genesis_key && publicKey !== row.public_key) throw new HttpError(401, 'unknown_key', `key ${publicKey.slice(0, 16)}… is neither the enrolled nor the endorsed key of terminal ${terminal}`);
+  }
+
   /** Closes: the terminal must be enrolled and in service. */
   admitClose(terminal: string): void {
     const row = this.row(terminal);

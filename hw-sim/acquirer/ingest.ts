@@ -11,6 +11,7 @@ import type { RecordRejectionCode, RejectedRecord } from '../../src/protocol/set
 import type { HeldRecord } from './store.js';
 import type { WalletIssuerKey } from '../../src/protocol/wallet/certificate.js';
 import { walletProofRejection } from './wallet-proofs.js';
+import { orderMatcherFor, type OrderMatcher } from './authorization/settlement-check.js';
 
 export interface IngestOutcome {
   seq: number;
@@ -55,6 +56,8 @@ export class RecordIngest {
   private readonly known = new Map<number, HeldRecord | null>();
   /** Grand totals of records stored in this batch, so consecutive records need no lookups. */
   private readonly totalsOf = new Map<number, Totals>();
+  /** Online payments (code, merchant QR) against the orders the acquirer authorised. */
+  private readonly orders: OrderMatcher;
 
   constructor(
     db: Database.Database,
@@ -63,6 +66,7 @@ export class RecordIngest {
     private readonly now: number,
     private readonly walletIssuers: readonly WalletIssuerKey[] = [],
   ) {
+    this.orders = orderMatcherFor(db);
     this.stmt = {
       held: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq = ?'),
       heldRange: db.prepare('SELECT seq, hash, prev, kind, asset, amount, status, reason FROM records WHERE terminal = ? AND seq >= ? AND seq <= ?'),
@@ -176,6 +180,8 @@ export class RecordIngest {
         }
       }
     }
+    const orderProblem = this.orders.problem(this.terminal, record);
+    if (orderProblem) throw new Rejection(orderProblem.code, orderProblem.message);
   }
 
   private totalsAt(seq: number): Totals {

@@ -22,6 +22,8 @@ import { CloseRequestSchema, PathParams, TerminalParams, UploadRequestSchema } f
 import { openAcquirerStore } from './store.js';
 import { issuerKey, type WalletIssuerKey } from '../../src/protocol/wallet/certificate.js';
 import { simulatorIssuers } from '../cards/issuer.js';
+import { OrderDesk } from './authorization/order-desk.js';
+import { registerAuthorizationRoutes } from './authorization/routes.js';
 
 function defaultWalletIssuers(): WalletIssuerKey[] {
   const { CNY, MAT } = simulatorIssuers();
@@ -40,6 +42,8 @@ export interface AcquirerOptions {
   operatorToken?: string;
   /** The wallet issuers' keys the acquirer verifies offline wallet payments with (default the simulator's issuers). */
   walletIssuers?: readonly WalletIssuerKey[];
+  /** How late a "slow" authorisation answers (docs/authorization-protocol.md section 10); default 15 s. */
+  slowAnswerMs?: number;
 }
 
 interface Stored {
@@ -70,6 +74,10 @@ export class AcquirerSimulator {
   private host = '127.0.0.1';
   private refusingNow = false;
   readonly stats = { uploads: 0, closes: 0, replays: 0, conflicts: 0, badRequests: 0, consistencyProofs: 0 };
+  /** Orders: authorisation of payment codes, merchant QR orders, reversals, voids, refunds (docs/authorization-protocol.md). */
+  readonly orders: OrderDesk;
+  /** How late a "slow" authorisation answers; tests set it below or above the terminal's timeout. */
+  slowAnswerMs: number;
 
   private constructor(options: AcquirerOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -80,8 +88,16 @@ export class AcquirerSimulator {
     this.fleet = new Fleet(this.db, this.signer, this.now);
     this.operatorToken = options.operatorToken ?? randomBytes(24).toString('base64url');
     this.walletIssuers = options.walletIssuers ?? defaultWalletIssuers();
+    this.orders = new OrderDesk({ db: this.db, signer: this.signer, now: this.now, admitTerminal: (terminal, key) => this.fleet.admitAuthorization(terminal, key) });
+    this.slowAnswerMs = options.slowAnswerMs ?? 15_000;
     this.app = this.buildApp();
     this.control = buildControl(this, this.operatorToken);
+    registerAuthorizationRoutes(this.app, this.control, this.orders, { slowAnswerMs: () => this.slowAnswerMs });
+  }
+
+  /** The customer's app pays a merchant-presented QR (checks its CRC, pays the order it was made for). */
+  payMerchantQr(payload: string): ReturnType<OrderDesk['payMerchantQr']> {
+    return this.orders.payMerchantQr(payload);
   }
 
   static async start(options: AcquirerOptions): Promise<AcquirerSimulator> {

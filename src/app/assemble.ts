@@ -29,6 +29,8 @@ export interface AssembleOptions {
   products?: readonly Product[];
   /** Settle in the background as records arrive (default); posctl settles in the foreground instead. */
   settleInBackground?: boolean;
+  /** The payment policy to use instead of the one from the config (tests, the demo), until provisioning supplies it. */
+  policy?: PaymentPolicy;
 }
 
 /**
@@ -72,9 +74,9 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
         events.emit('provisioning.changed', change);
       });
     }
-    const fallbackPolicy = paymentPolicyFor(config);
+    const fallbackPolicy = options.policy ?? paymentPolicyFor(config);
     const policy = (): PaymentPolicy => (provisioning ? policyFromProvisioning(provisioning, fallbackPolicy) : fallbackPolicy);
-    const { engine, checkout, after, offlineExposure } = wireSale({
+    const { engine, checkout, after, offlineExposure, returns, online } = wireSale({
       config,
       journal,
       policy,
@@ -87,6 +89,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       ...(indicators ? { indicators } : {}),
     });
     closers.push(() => engine.stop());
+    if (online) closers.push(() => online.stop());
 
     if (printer) {
       printer.on('job', (job) => job.phase === 'interrupted' && log.warn({ job: job.id, reason: job.reason }, 'printing interrupted; the whole receipt will be printed again'));
@@ -108,7 +111,8 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     let drainer: SettlementDrainer | undefined;
     if (config.acquirer) {
       const client = new AcquirerClient(config.acquirer.url);
-      drainer = new SettlementDrainer({ journal, client, acquirerPublicKey: fromHex(config.acquirer.publicKey, 32) });
+      // Reversals of lost authorisations go before every upload (docs/authorization-protocol.md section 8).
+      drainer = new SettlementDrainer({ journal, client, acquirerPublicKey: fromHex(config.acquirer.publicKey, 32), priorityWork: () => engine.reverseQueued() });
       drainer.on('status', (status) => {
         const offline = status.lastError?.code === 'unreachable' || status.lastError?.code === 'timeout';
         indicators?.setOffline(offline);
@@ -166,7 +170,18 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close(), () => lock.release());
-    return new PosTerminal(events, journal, { engine, checkout, after, policy, offlineExposure, ...(receipts ? { printer: receipts } : {}) }, () => catalog.catalog, devices, drainer, integrity, closers, log, provisioning);
+    return new PosTerminal(
+      events,
+      journal,
+      { engine, checkout, after, returns, policy, offlineExposure, ...(receipts ? { printer: receipts } : {}) },
+      () => catalog.catalog,
+      devices,
+      drainer,
+      integrity,
+      closers,
+      log,
+      provisioning,
+    );
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

@@ -14,6 +14,11 @@ import type { AckErrorCode } from '../protocol/settlement.js';
 import type { SettlementErrorCode } from '../settlement/errors.js';
 import type { CodeTableErrorCode } from '../terminal/scan-classification/tables.js';
 import type { JournalErrorCode } from '../terminal/ledger/errors.js';
+import type { PaymentErrorCode } from '../payments/errors.js';
+import type { OnlineErrorCode } from '../payments/online/errors.js';
+import type { ReturnErrorCode } from '../payments/refunds/errors.js';
+import type { AnswerErrorCode } from '../protocol/authorization.js';
+import type { EmvMpmErrorCode } from '../protocol/emv-mpm.js';
 import type { LedgerIntegrityCode } from '../terminal/ledger/integrity-error.js';
 import type { ReceiptQrErrorCode } from '../protocol/receipt-qr.js';
 import type { ReceiptErrorCode } from '../terminal/receipts/errors.js';
@@ -55,6 +60,11 @@ export type PosdErrorCode =
   | WalletDataErrorCode
   | 'offline_qr_refused'
   | 'bad_wallet_proof'
+  | PaymentErrorCode
+  | OnlineErrorCode
+  | ReturnErrorCode
+  | AnswerErrorCode
+  | EmvMpmErrorCode
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

@@ -4,6 +4,7 @@ import type { CloseAck } from '../protocol/settlement.js';
 import type { ProvisioningChange } from '../provisioning/provisioning.js';
 import type { SettlementFailure, SettlementStatus } from '../settlement/drainer.js';
 import type { Payment } from '../payments/payment.js';
+import type { PaymentReturn } from '../payments/refunds/returns.js';
 import type { SaleLine } from '../terminal/counter/sale.js';
 
 /**
@@ -16,6 +17,8 @@ export interface TerminalEvents {
   'sale.refused': [{ reason: string }];
   /** Every change of a payment; `succeeded` only once its record is durable. */
   'payment.updated': [Payment];
+  /** Every change of a refund or void; `succeeded` once its journal record is durable. */
+  'payment.returned': [PaymentReturn];
   'receipt.printed': [{ seq: number }];
   'receipt.failed': [{ seq: number; message: string }];
   'device.health': [{ kind: DeviceKind; health: DeviceHealth }];

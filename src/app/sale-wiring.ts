@@ -5,6 +5,9 @@ import { Checkout } from '../payments/checkout.js';
 import { PaymentEngine } from '../payments/engine.js';
 import { offlineExposure, type OfflineExposure, type SettlementPoint } from '../payments/offline-limits.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from '../payments/policy.js';
+import { Returns } from '../payments/refunds/returns.js';
+import type { AuthorizationClient } from '../payments/online/authorization-client.js';
+import { authorizationClientFor } from './online.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
 import type { CatalogSource } from './catalog-source.js';
@@ -39,13 +42,21 @@ export function paymentPolicyFor(config: PosdConfig): PaymentPolicy {
  * The sale: the payment engine with every tender this terminal has, the counter's checkout (the
  * scanner rings up and presents codes; a wallet in the NFC field pays) and what follows a payment.
  */
-export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout: Checkout; after: AfterPayment; offlineExposure: () => OfflineExposure } {
+export function wireSale(inputs: SaleInputs): {
+  engine: PaymentEngine;
+  checkout: Checkout;
+  after: AfterPayment;
+  offlineExposure: () => OfflineExposure;
+  returns: Returns;
+  online: AuthorizationClient | undefined;
+} {
   const { config, journal, policy, outOfService, events, log, catalog, devices, receipts, indicators } = inputs;
+  const online = authorizationClientFor(config, journal, policy);
   const engine = new PaymentEngine({
     terminalId: journal.terminalId,
     journal,
     book: journal.payments!,
-    tenders: buildTenders({ config, journal, policy, devices }),
+    tenders: buildTenders({ config, journal, policy, devices, ...(online ? { online } : {}) }),
     policy,
     settlement: () => settlementPoint(journal),
     outOfService,
@@ -74,8 +85,21 @@ export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout:
   if (devices.scanner) checkout.listen(devices.scanner);
   const nfc = devices.nfc;
   if (nfc) nfc.on('card', (card) => card.isoDep && checkout.tapped(new ApduClient(nfc.channel()), card.tapId));
+  const returns = new Returns({
+    journal,
+    book: journal.returns!,
+    payments: journal.payments!,
+    settledThrough: () => journal.settlement?.settledThrough ?? -1,
+    ...(online ? { acquirer: online } : {}),
+    ...(indicators ? { indicators } : {}),
+  });
+  returns.on('updated', (ret) => {
+    log.info({ key: ret.key, kind: ret.kind, state: ret.state, of: ret.of, amount: ret.amount, seq: ret.seq, outcome: ret.outcome?.code }, ret.kind);
+    events.emit('payment.returned', ret);
+  });
   engine.recover();
-  return { engine, checkout, after, offlineExposure: () => offlineExposure(journal.payments!, settlementPoint(journal), Date.now()) };
+  returns.recover().catch((err: Error) => log.error({ err: err.message }, 'pending refunds and voids could not be finished'));
+  return { engine, checkout, after, offlineExposure: () => offlineExposure(journal.payments!, settlementPoint(journal), Date.now()), returns, online };
 }
 
 /** Where settlement stands, for the offline limits: the last balanced close, or the terminal's first record. */

@@ -2,6 +2,9 @@ import type { DeviceTypes } from '../drivers/registry.js';
 import { CashTender } from '../payments/cash/cash-tender.js';
 import { WalletTapTender } from '../payments/nfc-wallet/wallet-tap-tender.js';
 import { OfflineQrTender } from '../payments/offline-qr/offline-qr-tender.js';
+import { MerchantQrTender } from '../payments/merchant-qr/merchant-qr-tender.js';
+import type { OnlineAcquirer } from '../payments/online/authorization-client.js';
+import { ScannedCodeTender } from '../payments/scanned-code/scanned-code-tender.js';
 import type { PaymentPolicy } from '../payments/policy.js';
 import type { Tender } from '../payments/tender.js';
 import type { Journal } from '../terminal/ledger/journal.js';
@@ -12,12 +15,17 @@ export interface TenderDeps {
   journal: Journal;
   policy: () => PaymentPolicy;
   devices: Partial<DeviceTypes>;
+  /** The acquirer's authorisation client, when an acquirer is configured: the online methods need it. */
+  online?: OnlineAcquirer;
 }
 
 /** Every way to pay this terminal offers, each behind the one tender contract (src/payments/tender.ts). */
 export function buildTenders(deps: TenderDeps): Tender[] {
+  const online = deps.online;
   return [
     new CashTender(),
+    ...(online ? [new ScannedCodeTender(online)] : []),
+    ...(online ? [new MerchantQrTender(online, deps.policy)] : []),
     new WalletTapTender({ journal: deps.journal, available: () => (deps.devices.nfc ? null : 'this terminal has no NFC reader') }),
     new OfflineQrTender({ book: deps.journal.payments! }),
   ];

@@ -13,6 +13,7 @@ import type { Payment, PaymentMethod, OfflinePolicy } from '../payments/payment.
 import type { PaymentPolicy } from '../payments/policy.js';
 import type { PaymentRequest } from '../payments/request.js';
 import type { OfflineExposure } from '../payments/offline-limits.js';
+import type { PaymentReturn, RefundRequest, Returns, VoidRequest } from '../payments/refunds/returns.js';
 import type { Sale } from '../terminal/counter/sale.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
@@ -85,6 +86,16 @@ export interface PaymentService {
   /** Prints a succeeded payment's receipt again. */
   reprint(id: string): Promise<void>;
   methods(): PaymentMethod[];
+  /**
+   * Refunds part or all of what is left of a payment (by payment id or journal seq), under the
+   * caller's idempotency key: online payments at the acquirer first, then the journal record;
+   * cash out of the drawer. State `pending` when the acquirer could not be reached: ask again with the same key.
+   */
+  refund(request: RefundRequest): Promise<PaymentReturn>;
+  /** Voids a whole payment before it is settled (online: the acquirer cancels the order first). */
+  void(request: VoidRequest): Promise<PaymentReturn>;
+  /** A refund or void by its idempotency key. */
+  returned(key: string): PaymentReturn | undefined;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -98,6 +109,8 @@ export interface SaleParts {
   printer?: ReceiptOutput;
   /** The live offline counters (what the offline limits are checked against). */
   offlineExposure?: () => OfflineExposure;
+  /** Refunds and voids; absent where the app wires none (the facade then refuses them). */
+  returns?: Returns;
 }
 
 export interface SettlementService {
@@ -161,8 +174,11 @@ export class PosTerminal {
     private readonly provisioner?: Provisioning,
   ) {
     this.provisioning = provisioner ? provisioningService(provisioner) : null;
-    const { engine, checkout, after } = parts;
+    const { engine, checkout, after, returns } = parts;
     this.offlineExposure = parts.offlineExposure;
+    const noReturns = (): never => {
+      throw new PaymentError('method_unavailable', 'refunds and voids are not set up on this terminal');
+    };
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
       current: () => checkout.current,
@@ -191,6 +207,9 @@ export class PosTerminal {
         await after.print(payment, { reprint: true });
       },
       methods: () => engine.methods(),
+      refund: async (request) => (returns ? returns.refund(request) : noReturns()),
+      void: async (request) => (returns ? returns.void(request) : noReturns()),
+      returned: (key) => returns?.get(key),
     };
     this.settlement = drainer
       ? {

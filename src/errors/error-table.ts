@@ -107,10 +107,15 @@ export const ERROR_CODES = {
   no_journal: 'bad_input',
   bad_day: 'bad_input',
   bad_key: 'bad_input',
+  // payments: requests and scans
+  bad_payment_request: 'bad_input',
+  bad_return_request: 'bad_input',
+  bad_crc: 'bad_input',
   // refused by the rules
   not_found: 'not_found',
   no_receipt: 'not_found',
   unknown_payment: 'not_found',
+  payment_not_found: 'not_found',
   asset_mismatch: 'refused',
   exceeds_payment: 'refused',
   already_returned: 'refused',
@@ -123,6 +128,12 @@ export const ERROR_CODES = {
   pin_unsupported: 'refused',
   empty_sale: 'refused',
   insufficient_cash: 'refused',
+  // payments: refused by the rules
+  offline_limit: 'refused',
+  code_used: 'refused',
+  not_waiting: 'refused',
+  not_voidable: 'refused',
+  not_refundable: 'refused',
   mixed_assets: 'refused',
   empty: 'refused',
   status: 'refused',
@@ -162,6 +173,7 @@ export const ERROR_CODES = {
   writer_running: 'conflict',
   unbalanced: 'unavailable',
   mismatch: 'conflict',
+  too_late: 'conflict',
   wrong_key: 'integrity',
   key_mismatch: 'integrity',
   // retry shortly
@@ -196,6 +208,14 @@ export const ERROR_CODES = {
   interrupted: 'unavailable',
   not_settling: 'unavailable',
   no_printer: 'unavailable',
+  // payments: the method or the acquirer not available now
+  method_unavailable: 'unavailable',
+  terminal_out_of_service: 'unavailable',
+  acquirer_unavailable: 'unavailable',
+  reversal_pending: 'unavailable',
+  lost_answer: 'unavailable',
+  system_error: 'unavailable',
+  bad_answer: 'unavailable',
   // stored data contradicts itself
   integrity_failed: 'integrity',
   derived_mismatch: 'integrity',
@@ -206,6 +226,7 @@ export const ERROR_CODES = {
   corrupt: 'integrity',
   bad_signature: 'integrity',
   key_missing: 'integrity',
+  bad_payment_proof: 'integrity',
   // storage
   disk_full: 'storage',
   storage_error: 'storage',

@@ -79,10 +79,33 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
     return row && snapshotOf(row);
   }
 
-  /** The payment in progress, if any (at most one). */
+  /**
+   * The payment in progress, if any (at most one). A payment in `reversing` is not: its customer
+   * has gone, and its reversal waits in settlement's queue (reverseQueued) without holding the counter.
+   */
   current(): Payment | undefined {
-    const row = this.options.book.active()[0];
+    const row = this.options.book.active().find((r) => r.state !== 'reversing');
     return row && snapshotOf(row);
+  }
+
+  /**
+   * The reversal queue: the payments in `reversing` are it. Hands each to its tender's reverse()
+   * (after any step still running on it) and waits; throws when a due reversal could not be sent,
+   * so settlement sends nothing else before it (docs/authorization-protocol.md section 8).
+   */
+  async reverseQueued(): Promise<void> {
+    const queued = this.options.book.active().filter((r) => r.state === 'reversing');
+    for (const row of queued) {
+      const payment = snapshotOf(row);
+      const tender = payment.method ? this.tenders.get(payment.method) : undefined;
+      if (tender?.reverse) this.schedule(payment.id, (ctx) => tender.reverse!(ctx));
+    }
+    await Promise.all(queued.map((row) => this.runs.get(row.id)?.chain));
+    const left = this.options.book.active().filter((r) => r.state === 'reversing' && queued.some((q) => q.id === r.id));
+    if (left.length > 0) {
+      const first = snapshotOf(left[0]!);
+      throw new PaymentError('reversal_pending', `${left.length} reversal(s) could not be sent yet (payment ${first.id}: ${first.outcome?.message ?? 'no answer'})`);
+    }
   }
 
   recent(limit = 50, since = 0): Payment[] {

@@ -26,7 +26,9 @@ export type PaymentErrorCode =
   /** The payment is not waiting for this kind of input. */
   | 'not_waiting'
   /** An offline payment QR that cannot be taken (used before, expired, forged, over its cap...): `detail.reason` names why. */
-  | 'offline_qr_refused';
+  | 'offline_qr_refused'
+  /** A lost authorisation is still to be reversed at the acquirer (it could not be reached). */
+  | 'reversal_pending';
 
 export class PaymentError extends CodedError<PaymentErrorCode> {
   override readonly name = 'PaymentError';

@@ -63,6 +63,8 @@ export interface MerchantData {
   timezone: string;
   /** The terminal's id at the acquirer (8 characters): EMV QR tag 62.07. */
   terminalLabel?: string;
+  /** The GUID of the merchant account template (EMV QR tag 26.00) the acquirer routes merchant QR payments by. */
+  qrGuid?: string;
 }
 
 /** Everything payments read from the terminal's profile (or, before provisioning lands, from defaults). */

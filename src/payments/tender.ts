@@ -81,4 +81,10 @@ export interface Tender {
   cancel?(ctx: TenderContext): Promise<void>;
   /** After a restart: bring a payment this tender left unfinished to a final state (or resume it). */
   recover?(ctx: TenderContext): Promise<void>;
+  /**
+   * A payment in `reversing` (its outcome was lost): send the reversal if it is due. Settlement
+   * calls this, through the engine, before it uploads anything; the payment stays `reversing`
+   * while the acquirer cannot be reached.
+   */
+  reverse?(ctx: TenderContext): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { RecordFormatError, validateSignedRecord } from './record-validate.js';
 import { walletProofProblem } from './wallet/record-proof.js';
 import type { WalletIssuerKey } from './wallet/certificate.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
+import { proofStatementOfRecord, verifyPaymentProof } from './authorization.js';
 
 export type VerifyFailureCode =
   | 'malformed'
@@ -29,6 +30,7 @@ export type VerifyFailureCode =
   | DayCloseFailureCode
   | 'bad_profile'
   | 'bad_wallet_proof'
+  | 'bad_payment_proof'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -203,6 +205,7 @@ export class ChainVerifier {
           if (problem) failAt('bad_wallet_proof', `${record.body.tender} payment: ${problem}`, seq);
           this.walletProofs++;
         }
+        this.checkPaymentProof(record, failAt);
         break;
       default:
         break;
@@ -292,6 +295,15 @@ export class ChainVerifier {
     this.publicKey = next;
     this.keyId = keyIdOf(next);
     this.keyRotations++;
+  }
+
+  /** With the acquirer's key: an online payment's proof (docs/authorization-protocol.md section 5) verifies. */
+  private checkPaymentProof(record: Extract<SignedRecord, { kind: 'payment' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+    if (!this.options.acquirerPublicKey) return;
+    const proof = proofStatementOfRecord(record);
+    if (proof && !verifyPaymentProof(proof.statement, proof.proof, this.options.acquirerPublicKey)) {
+      failAt('bad_payment_proof', `the acquirer's proof of order ${record.body.ref} does not verify`, record.seq);
+    }
   }
 
   private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {

@@ -19,8 +19,18 @@ export const DOMAIN = {
   pairingCode: 'posd/pairing-code/v1\n',
 } as const;
 
-/** The domains a terminal signs statements in with its journal key (nothing the journal itself signs). */
-export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission, DOMAIN.receipt, WALLET_DOMAIN.confirmation];
-
 /** The `prev` of the genesis record: 32 zero bytes. */
 export const GENESIS_PREV = '0'.repeat(64);
+
+/** Domains of the authorisation protocol's signatures (docs/authorization-protocol.md section 4). */
+export const AUTHORIZATION_DOMAIN = {
+  /** Terminal -> acquirer: every request, signed with the terminal's key (journal.signStatement). */
+  request: 'posd/payment-request/v1\n',
+  /** Acquirer -> terminal: every answer. */
+  answer: 'posd/acquirer-answer/v1\n',
+  /** Acquirer: a paid order's proof, kept in the journal record's details. */
+  proof: 'posd/payment-proof/v1\n',
+} as const;
+
+/** The domains a terminal signs statements in with its journal key (nothing the journal itself signs). */
+export const TERMINAL_STATEMENT_DOMAINS: readonly string[] = [DOMAIN.enrolment, DOMAIN.decommission, DOMAIN.receipt, WALLET_DOMAIN.confirmation, AUTHORIZATION_DOMAIN.request];

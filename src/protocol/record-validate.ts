@@ -146,6 +146,7 @@ function tenderDetails(tender: string, body: Obj, path: string): void {
     const problem = walletDetailsProblem(tender, body as { asset: unknown; ref: unknown; details: Details });
     if (problem) fail('bad_field', problem.member === 'ref' ? `${path}.ref` : `${path}.details.${problem.member}`, problem.message);
   }
+  if (tender === 'code' || tender === 'merchant_qr') onlineDetails(d, `${path}.details`);
   if (tender === 'cash' && d.tendered !== undefined) {
     const tendered = safeInt(d.tendered, `${path}.details.tendered`, 0);
     const change = safeInt(d.change, `${path}.details.change`, 0);
@@ -153,6 +154,23 @@ function tenderDetails(tender: string, body: Obj, path: string): void {
       fail('bad_amount', `${path}.details`, 'cash tendered minus change must equal the amount');
     }
   }
+}
+
+/** A payment code as a record may show it: at least four characters hidden, never the code itself. */
+const MASKED_CODE = /^(\*{1,16}|[\x21-\x29\x2b-\x7e]{4}\*{4,16}[\x21-\x29\x2b-\x7e]{4}( \(\d{1,4} chars\))?)$/;
+const ACQUIRER_PROOF = ['acquirer', 'acquirerRef', 'paidAt', 'proof'] as const;
+
+/** `code` and `merchant_qr` payments (docs/journal.md section 4): a masked code, and the acquirer's proof whole or not at all. */
+function onlineDetails(d: Obj, path: string): void {
+  if (d.code !== undefined) pattern(d.code, `${path}.code`, MASKED_CODE, 'a masked payment code (at least 4 characters hidden as *), never the code itself');
+  if (d.scheme !== undefined) pattern(d.scheme, `${path}.scheme`, /^[a-z0-9][a-z0-9_-]{0,31}$/, 'a scheme name');
+  const present = ACQUIRER_PROOF.filter((k) => d[k] !== undefined);
+  if (present.length === 0) return;
+  if (present.length !== ACQUIRER_PROOF.length) fail('missing_field', `${path}.${ACQUIRER_PROOF.find((k) => d[k] === undefined)!}`, `is required with ${present.join(', ')}`);
+  pattern(d.acquirer, `${path}.acquirer`, KEY_ID, "the acquirer's key id");
+  pattern(d.acquirerRef, `${path}.acquirerRef`, /^[A-Za-z0-9_-]{1,64}$/, "the acquirer's order reference");
+  safeInt(d.paidAt, `${path}.paidAt`, 0);
+  pattern(d.proof, `${path}.proof`, HEX128, "the acquirer's payment proof (128 hex)");
 }
 
 /** Validates a record body for its kind. Throws RecordFormatError naming the first problem. */

@@ -92,6 +92,9 @@ export const RECORD_REJECTION_CODES = [
   'unknown_asset',
   'double_spend',
   'bad_wallet_proof',
+  /** A `code` or `merchant_qr` payment (or its return) the acquirer has no matching order for (docs/authorization-protocol.md section 9). */
+  'no_order',
+  'order_mismatch',
 ] as const;
 export type RecordRejectionCode = (typeof RECORD_REJECTION_CODES)[number];
 

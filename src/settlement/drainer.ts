@@ -22,6 +22,11 @@ export interface DrainerOptions {
   random?: () => number;
   /** How long a drainer's claim on the outbox lasts without renewal (another process may take over after). */
   leaseMs?: number;
+  /**
+   * Work that goes before any upload in every pass: reversals of lost authorisations (ISO 8583
+   * practice: reversals are sent before anything else). Throwing fails the pass, which is retried.
+   */
+  priorityWork?: () => Promise<void>;
   /** Background loop: how soon after an append to start draining, and how often to look anyway. */
   settleDelayMs?: number;
   idleCheckMs?: number;
@@ -264,6 +269,7 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     }
     this.setState('draining');
     try {
+      if (this.options.priorityWork) await this.options.priorityWork();
       let closesThisPass = 0;
       // A pass settles what existed when it began (plus its own checkpoint), so a terminal that
       // keeps taking payments still closes; later records wait for the next pass.

@@ -14,7 +14,9 @@ import type { CustomerPrompt, Payment, PaymentMethod } from '../../src/payments/
 import { defaultPaymentPolicy, type PaymentPolicy } from '../../src/payments/policy.js';
 import type { Tender, TenderContext } from '../../src/payments/tender.js';
 import type { Details, PaymentBody } from '../../src/protocol/record.js';
+import { signPaymentProof } from '../../src/protocol/authorization.js';
 import { verifyReceiptQr } from '../../src/protocol/receipt-qr.js';
+import { Signer } from '../../src/crypto/ed25519.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import type { Clock } from '../../src/terminal/clock.js';
 import { cropPng, decodeQrFromPng } from '../hw-sim/printer/qr-decode.js';
@@ -60,6 +62,16 @@ class InstantTender implements Tender {
   }
 }
 
+const ACQUIRER = Signer.fromSeed(new Uint8Array(32).fill(7));
+
+/** What an online approval leaves in the record: the masked code and the acquirer's signed proof (docs/authorization-protocol.md section 9). */
+function onlineApproval(terminal: string, p: Payment): Details {
+  const paidAt = 1_763_900_000_000;
+  const acquirerRef = 'ACQ-20261124-000123';
+  const proof = signPaymentProof({ terminal, ref: p.ref, method: 'code', amount: p.amount, asset: p.asset, acquirerRef, paidAt }, ACQUIRER);
+  return { code: '1345**********6789', scheme: 'wechat', acquirer: ACQUIRER.keyId, acquirerRef, paidAt, proof };
+}
+
 const SHOP = { ...defaultPaymentPolicy().merchant, name: '街角小店 Corner Shop', address: '杭州市西湖区文三路 90 号', phone: '0571-8888 6666', city: '杭州 Hangzhou' };
 const BASKET = [
   { name: '矿泉水 Mineral water 550ml', unitPrice: 200, quantity: 2 },
@@ -86,7 +98,7 @@ async function counter(profile: PrinterProfile, policy: PaymentPolicy, clock?: C
       (n, p) => (walletTapDraft({ terminal: journal.terminalId, amount: p.amount, asset: p.asset as 'CNY' | 'MAT', wallet: 'ab12cd34'.repeat(4), counter: n, ref: p.ref }).body as PaymentBody).details,
       true,
     ),
-    new InstantTender('code', () => ({ maskedCode: '1345**********6789', acquirerRef: 'ACQ-20261124-000123' }), false),
+    new InstantTender('code', (_, p) => onlineApproval(journal.terminalId, p), false),
   ];
   const engine = new PaymentEngine({ terminalId: journal.terminalId, journal, book: journal.payments!, tenders, policy: () => policy, settlement: () => ({ settledThrough: -1, lastSettledAt: Date.now() }) });
   const after = new AfterPayment({ engine, journal, policy: () => policy, printer: escposReceiptPrinter(rig.printer) });

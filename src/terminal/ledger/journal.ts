@@ -28,6 +28,7 @@ import { FirstStart, JOURNAL_FILE } from './first-start.js';
 import { configureDurable, migrate } from './journal-schema.js';
 import { PaymentBook } from './payment-book.js';
 import { hasPaymentTables, migratePayments } from './payment-schema.js';
+import { ReturnBook, hasReturnTables, migrateReturns } from './return-book.js';
 import { SettlementBook } from './settlement-book.js';
 import { hasSettlementTables, migrateSettlement } from './settlement-schema.js';
 
@@ -88,6 +89,8 @@ export class Journal {
   readonly settlement: SettlementBook | null;
   /** Payment state kept beside the journal; null when opened read-only before any payment. */
   readonly payments: PaymentBook | null;
+  /** Refunds and voids in progress or done, by their idempotency keys; null when opened read-only before any. */
+  readonly returns: ReturnBook | null;
   readonly terminalId: string;
   readonly genesisPublicKey: Uint8Array;
   private head: Head | undefined;
@@ -110,6 +113,7 @@ export class Journal {
     this.db = db;
     this.settlement = options.readOnly && !hasSettlementTables(db) ? null : new SettlementBook(db);
     this.payments = options.readOnly && !hasPaymentTables(db) ? null : new PaymentBook(db);
+    this.returns = options.readOnly && !hasReturnTables(db) ? null : new ReturnBook(db);
     this.clock = options.clock ?? systemClock();
     this.assetCodes = new Set((options.assets ?? DEFAULT_ASSETS).map((a) => a.code));
     this.stmt = this.prepare();
@@ -157,6 +161,7 @@ export class Journal {
         migrate(db);
         migrateSettlement(db);
         migratePayments(db);
+        migrateReturns(db);
         if (options.maxPageCount) db.pragma(`max_page_count = ${options.maxPageCount}`);
       }
       return new Journal(db, dataDir, options);
@@ -364,6 +369,11 @@ export class Journal {
   /** The newest financial record in (after, through], or null. */
   lastFinancialSeq(after: number, through: number): number | null {
     return this.stmt.lastFinancial.get(after, through) as number | null;
+  }
+
+  /** What was returned (refunded, voided, reversed) against payment `seq`, read from the signed records. */
+  returnedOf(seq: number): { kind: string; amount: number }[] {
+    return this.returnsOf(seq);
   }
 
   /** Record hashes of seq [from, to), for Merkle proofs. */

@@ -36,13 +36,21 @@ export class StalePaymentError extends Error {}
 const COLUMNS = 'id, idempotency_key, request_sha256, ref, state, final, created_at, seq, offline, version, snapshot';
 
 /**
+ * States written without waiting for the disk (synchronous=NORMAL): nothing has left the terminal
+ * yet and no money moved, so losing them to a power cut loses nothing. They reach the disk, in
+ * order, with the next durable commit: the one that marks a payment `authorizing` before its
+ * request is sent, or the journal append. Every other state (and the journal) waits for fsync.
+ */
+const LAZY_STATES: ReadonlySet<string> = new Set(['created', 'waiting_for_customer']);
+
+/**
  * The ledger's payment state: where each payment stands, single-use payment codes and the
  * offline wallet spends taken here. Only the ledger touches its tables.
  */
 export class PaymentBook {
   private readonly stmt;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.stmt = {
       insert: db.prepare(`INSERT INTO payments(${COLUMNS}) VALUES (@id, @idempotency_key, @request_sha256, @ref, @state, @final, @created_at, @seq, @offline, @version, @snapshot)`),
       update: db.prepare(
@@ -64,12 +72,24 @@ export class PaymentBook {
   }
 
   insert(row: PaymentRow): void {
-    this.stmt.insert.run(toStored(row));
+    this.write(LAZY_STATES.has(row.state), () => this.stmt.insert.run(toStored(row)));
   }
 
   /** Writes the next version of a payment; throws StalePaymentError when the stored version is not row.version - 1. */
   update(row: PaymentRow): void {
-    if (this.stmt.update.run(toStored(row)).changes !== 1) throw new StalePaymentError(`payment ${row.id} changed under this update`);
+    const changes = this.write(LAZY_STATES.has(row.state), () => this.stmt.update.run(toStored(row)).changes);
+    if (changes !== 1) throw new StalePaymentError(`payment ${row.id} changed under this update`);
+  }
+
+  /** Inside a transaction the transaction's commit decides; outside, a lazy write commits without fsync. */
+  private write<T>(lazy: boolean, run: () => T): T {
+    if (!lazy || this.db.inTransaction) return run();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   byId(id: string): PaymentRow | undefined {
@@ -107,9 +127,13 @@ export class PaymentBook {
     return this.stmt.highestSeq.get() as number | null;
   }
 
-  /** Records a payment code's use; false when it was used before (codes are single use). */
+  /**
+   * Records a payment code's use; false when it was used before (codes are single use). Written
+   * lazily: the code leaves the terminal only after the durable `authorizing` commit, which
+   * carries this row to disk with it.
+   */
   useCode(codeSha256: string, paymentId: string, at: number): boolean {
-    return this.stmt.useCode.run(codeSha256, paymentId, at).changes === 1;
+    return this.write(true, () => this.stmt.useCode.run(codeSha256, paymentId, at).changes === 1);
   }
 
   /** Records an offline wallet spend; call it inside the journal append of the payment. Throws on a spent pair. */
