@@ -16,6 +16,11 @@ import { TerminalEventStream } from './events.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
+import { drawerService } from './drawer.js';
+import { PairingDesk } from './pairing.js';
+import { receiptViews } from './receipt-view.js';
+import { GENERIC_58_ZH, profileById } from '../drivers/escpos/profiles.js';
+import type { Tender } from '../payments/tender.js';
 
 export interface AssembleOptions {
   /** Where simulated devices live (hw-sim's buses and IO plugins); real hardware needs none. */
@@ -25,6 +30,8 @@ export interface AssembleOptions {
   products?: readonly Product[];
   /** Settle in the background as records arrive (default); posctl settles in the foreground instead. */
   settleInBackground?: boolean;
+  /** Tenders added to the terminal's own (tests: a stand-in that holds a payment in a given state). */
+  extraTenders?: readonly Tender[];
 }
 
 /**
@@ -60,6 +67,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       devices: devices.devices,
       ...(receipts ? { receipts } : {}),
       ...(indicators ? { indicators } : {}),
+      ...(options.extraTenders ? { extraTenders: options.extraTenders } : {}),
     });
     closers.push(() => engine.stop());
 
@@ -113,7 +121,13 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close());
-    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, integrity, closers, log);
+    const printerProfile = () => printer?.profile ?? (config.devices.printer?.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH);
+    const faces = {
+      pairing: new PairingDesk({ events, log }),
+      drawer: drawerService({ ...(gpio ? { gpio } : {}), ...(printer ? { printer } : {}), log }),
+      receiptOf: receiptViews(journal, () => config.merchant, printerProfile),
+    };
+    return new PosTerminal(events, journal, { engine, checkout, after }, () => catalog.catalog, devices, drainer, integrity, closers, log, faces);
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     journal.close();

@@ -15,6 +15,8 @@ import type { SettlementErrorCode } from '../settlement/errors.js';
 import type { CodeTableErrorCode } from '../terminal/scan-classification/tables.js';
 import type { JournalErrorCode } from '../terminal/ledger/errors.js';
 import type { LedgerIntegrityCode } from '../terminal/ledger/integrity-error.js';
+import type { PaymentErrorCode } from '../payments/errors.js';
+import type { PairingErrorCode } from './pairing.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -38,6 +40,9 @@ export type PosdErrorCode =
   | ScannerErrorCode
   | GpioErrorCode
   | ApduErrorCode
+  | PaymentErrorCode
+  | PairingErrorCode
+  | 'no_drawer'
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

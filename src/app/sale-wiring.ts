@@ -12,6 +12,7 @@ import type { PosdConfig } from './config/config.js';
 import type { TerminalEventStream } from './events.js';
 import type { Logger } from './logger.js';
 import { buildTenders } from './tenders.js';
+import type { Tender } from '../payments/tender.js';
 
 export interface SaleInputs {
   config: PosdConfig;
@@ -25,6 +26,8 @@ export interface SaleInputs {
   devices: Partial<DeviceTypes>;
   receipts?: ReceiptOutput;
   indicators?: Indicators;
+  /** Tenders beside buildTenders' (tests). */
+  extraTenders?: readonly Tender[];
 }
 
 /** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
@@ -43,7 +46,7 @@ export function wireSale(inputs: SaleInputs): { engine: PaymentEngine; checkout:
     terminalId: journal.terminalId,
     journal,
     book: journal.payments!,
-    tenders: buildTenders({ config, journal, policy, devices }),
+    tenders: [...buildTenders({ config, journal, policy, devices }), ...(inputs.extraTenders ?? [])],
     policy,
     settlement: () => settlementPoint(journal),
     outOfService,

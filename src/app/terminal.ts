@@ -18,6 +18,9 @@ import type { DeviceSet } from './device-set.js';
 import type { TerminalEventStream } from './events.js';
 import type { IntegrityGuard, IntegrityStatus } from './integrity-guard.js';
 import type { Logger } from './logger.js';
+import type { DrawerService } from './drawer.js';
+import type { PairingDesk, PairingState } from './pairing.js';
+import type { PaymentReceipt } from './receipt-view.js';
 
 /** What the faces see of the terminal at a glance. */
 export interface TerminalStatus {
@@ -27,6 +30,8 @@ export interface TerminalStatus {
   devices: Partial<Record<DeviceKind, DeviceHealth>>;
   settlement: SettlementStatus | null;
   integrity: IntegrityStatus;
+  /** The register pairing code shown on the counter screen, if any, and any lockout. */
+  pairing: PairingState;
 }
 
 /** The basket being rung up and the ways to pay for it. */
@@ -57,6 +62,15 @@ export interface PaymentService {
   /** Prints a succeeded payment's receipt again. */
   reprint(id: string): Promise<void>;
   methods(): PaymentMethod[];
+  /** A succeeded payment's receipt: its fields, its printed lines and its verification QR text. */
+  receipt(id: string): PaymentReceipt | undefined;
+}
+
+/** What the faces need besides the sale: the pairing desk, the drawer, receipts as data. */
+export interface FaceParts {
+  pairing: PairingDesk;
+  drawer: DrawerService;
+  receiptOf: (payment: Payment) => PaymentReceipt | undefined;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -87,6 +101,9 @@ export class PosTerminal {
   readonly payments: PaymentService;
   readonly settlement: SettlementService | null;
   readonly reports: ReportService;
+  /** The code registers pair with (shown on the counter screen). */
+  readonly pairing: Pick<PairingDesk, 'state' | 'open' | 'redeem' | 'unlock'>;
+  readonly drawer: DrawerService;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -98,8 +115,11 @@ export class PosTerminal {
     private readonly integrity: IntegrityGuard,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
+    faces: FaceParts,
   ) {
     const { engine, checkout, after } = parts;
+    this.pairing = faces.pairing;
+    this.drawer = faces.drawer;
     this.sale = {
       scan: (text, symbology) => checkout.scanned(text, symbology),
       current: () => checkout.current,
@@ -128,6 +148,10 @@ export class PosTerminal {
         await after.print(payment);
       },
       methods: () => engine.methods(),
+      receipt: (id) => {
+        const payment = engine.get(id);
+        return payment && faces.receiptOf(payment);
+      },
     };
     this.settlement = drainer
       ? {
@@ -164,6 +188,7 @@ export class PosTerminal {
       devices: this.deviceSet.health(),
       settlement: this.drainer?.status() ?? null,
       integrity: this.integrity.status(),
+      pairing: this.pairing.state(),
     };
   }
 

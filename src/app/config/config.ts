@@ -2,6 +2,7 @@ import type { DevicesConfig } from '../../drivers/registry.js';
 import { CodedError } from '../../errors/coded-error.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ApiConfigError, parseApiSettings, type ApiSettings } from './api.js';
 
 /**
  * posd's configuration file (JSON). Device URIs are as in docs/hardware.md; the acquirer's
@@ -15,6 +16,8 @@ export interface PosdConfig {
   acquirer?: { url: string; publicKey: string };
   /** Each device kind's settings, as the device registry takes them (docs/hardware.md). */
   devices: { -readonly [K in keyof DevicesConfig]: DevicesConfig[K] };
+  /** The local API (src/app/config/api.ts); loopback 127.0.0.1:8737 when left out. */
+  api?: ApiSettings;
 }
 
 export class ConfigError extends CodedError<'bad_config'> {
@@ -50,7 +53,7 @@ function device(value: unknown, path: string, extra: readonly string[] = []): Ob
 /** Checks a parsed configuration; relative paths are taken from `baseDir`. */
 export function parseConfig(value: unknown, baseDir: string): PosdConfig {
   const c = obj(value, 'config');
-  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices']);
+  only(c, 'config', ['dataDir', 'catalog', 'merchant', 'acquirer', 'devices', 'api']);
   const merchant = obj(c.merchant ?? { name: 'posd' }, 'merchant');
   only(merchant, 'merchant', ['name', 'city']);
   const devices = obj(c.devices ?? {}, 'devices');
@@ -60,6 +63,7 @@ export function parseConfig(value: unknown, baseDir: string): PosdConfig {
     ...(c.catalog !== undefined ? { catalog: resolve(baseDir, str(c.catalog, 'catalog')) } : {}),
     merchant: { name: str(merchant.name, 'merchant.name'), ...(merchant.city !== undefined ? { city: str(merchant.city, 'merchant.city') } : {}) },
     devices: {},
+    api: apiSettings(c.api, baseDir),
   };
   if (c.acquirer !== undefined) {
     const a = obj(c.acquirer, 'acquirer');
@@ -84,6 +88,14 @@ export function parseConfig(value: unknown, baseDir: string): PosdConfig {
     config.devices.gpio = { uri: d.uri, pins: d.pins, ...(d.timing !== undefined ? { timing: d.timing } : {}) };
   }
   return config;
+}
+
+function apiSettings(value: unknown, baseDir: string): ApiSettings {
+  try {
+    return parseApiSettings(value, baseDir);
+  } catch (err) {
+    throw err instanceof ApiConfigError ? new ConfigError(err.message) : err;
+  }
 }
 
 export function loadConfig(file: string): PosdConfig {
