@@ -144,6 +144,7 @@ export const ERROR_CODES = {
   bad_technician_pin: 'forbidden',
   no_pairing_code: 'refused',
   pairing_locked: 'throttled',
+  too_many_attempts: 'throttled',
   cursor_expired: 'gone',
   not_implemented: 'not_implemented',
   too_many_connections: 'unavailable',
