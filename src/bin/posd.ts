@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { createApiServer } from '../api/http/index.js';
 import { assemble, ConfigError, loadConfig } from '../app/index.js';
 
 const program = new Command('posd')
@@ -18,6 +20,17 @@ const log = pino({ name: 'posd', level: options.logLevel });
 try {
   const config = loadConfig(options.config);
   const terminal = await assemble(config, { log });
+  const settings = config.api ?? { host: '127.0.0.1', port: 8737 };
+  const api = await createApiServer(terminal, {
+    dataDir: config.dataDir,
+    host: settings.host,
+    port: settings.port,
+    log,
+    ...(settings.tls ? { tls: { cert: readFileSync(settings.tls.cert), key: readFileSync(settings.tls.key) } } : {}),
+  });
+  await api.listen();
+  // A terminal no register has paired with shows a pairing code (and logs it) at once.
+  if (!api.tokens.has('register')) terminal.pairing.open();
   log.info(terminal.status(), 'posd running');
   // A terminal with nothing configured yet still runs until stopped.
   const keepAlive = setInterval(() => undefined, 3_600_000);
@@ -27,6 +40,7 @@ try {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(keepAlive);
+    await api.close();
     await terminal.stop();
     process.exit(0);
   };
