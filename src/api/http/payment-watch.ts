@@ -18,6 +18,11 @@ export class PaymentWatch {
     events.on('payment.updated', this.onUpdate);
   }
 
+  /** Requests waiting now. */
+  get waiting(): number {
+    return this.count;
+  }
+
   /** Resolves at the payment's next change, after `ms`, or when `gone` fires (the client left). */
   wait(id: string, ms: number, gone: (stop: () => void) => void): Promise<void> {
     if (this.count >= this.maxWaiters) throw new ApiError('too_many_connections', `${this.maxWaiters} requests are already waiting: poll without wait, or try again shortly`);

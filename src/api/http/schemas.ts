@@ -230,7 +230,10 @@ export const StatusSchema = Type.Object({
 export const HealthAnswer = Type.Object({ ok: Type.Boolean(), terminal: Type.String() });
 
 export const DrawerBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*$' })) }, { additionalProperties: false });
-export const DoneAnswer = Type.Object({ done: Type.Boolean() });
+export const DrawerAnswer = Type.Object({
+  done: Type.Boolean(),
+  outcome: Type.Union([Type.Literal('pulsed'), Type.Literal('coalesced')], { description: 'coalesced: the drawer was kicked a moment ago (or is being kicked): no second pulse.' }),
+});
 
 export const ReprintAnswer = Type.Object({ printed: Type.Boolean({ description: 'True once on paper; false when still printing (e.g. out of paper): receipt.printed / receipt.failed events follow.' }) });
 

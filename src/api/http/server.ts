@@ -55,6 +55,8 @@ export interface ApiServer {
   readonly events: EventLog;
   /** Where the counter ticket is (api/counter-ticket in the data directory). */
   readonly counterTicketFile: string;
+  /** Long-polls waiting and event streams open now. */
+  stats(): { waiting: number; streams: number };
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -166,6 +168,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     tokens,
     events,
     counterTicketFile: ticket.file,
+    stats: () => ({ waiting: watch.waiting, streams: streams.open() }),
     async listen() {
       const host = options.host ?? '127.0.0.1';
       await app.listen({ host, port: options.port ?? 8737 });

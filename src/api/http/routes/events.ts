@@ -32,7 +32,7 @@ function parseLastEventId(text: string): { streamId: string; after: number } | '
   return match ? { streamId: match[1]!, after: Number(match[2]) } : 'bad';
 }
 
-export function eventRoutes(app: FastifyInstance, ctx: ApiContext): { closeStreams(): void } {
+export function eventRoutes(app: FastifyInstance, ctx: ApiContext): { closeStreams(): void; open(): number } {
   const { events } = ctx;
   const streams = new Set<ServerResponse>();
 
@@ -107,6 +107,7 @@ export function eventRoutes(app: FastifyInstance, ctx: ApiContext): { closeStrea
   );
 
   return {
+    open: () => streams.size,
     closeStreams() {
       for (const res of streams) res.end();
       streams.clear();

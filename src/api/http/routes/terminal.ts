@@ -4,7 +4,7 @@ import type { DayClose } from '../../../terminal/reports/day-close.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { accepts, errorResponses } from '../route-kit.js';
-import { DayBody, DoneAnswer, DrawerBody, HealthAnswer, ReportAnswer, StatusSchema } from '../schemas.js';
+import { DayBody, DrawerAnswer, DrawerBody, HealthAnswer, ReportAnswer, StatusSchema } from '../schemas.js';
 import { offlineQueueView } from '../views.js';
 
 const ANY = accepts('register', 'counter', 'technician');
@@ -71,13 +71,13 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['terminal'],
         security: REGISTER_OR_COUNTER.security,
         body: DrawerBody,
-        response: { 200: DoneAnswer, ...errorResponses(503) },
+        response: { 200: DrawerAnswer, ...errorResponses(503) },
       },
     },
     async (request) => {
       const body = request.body as Static<typeof DrawerBody>;
-      await terminal.drawer.open(`${request.client!.name}${body.reason ? `: ${body.reason}` : ''}`);
-      return { done: true };
+      const outcome = await terminal.drawer.open(`${request.client!.name}${body.reason ? `: ${body.reason}` : ''}`);
+      return { done: true, outcome };
     },
   );
 
