@@ -133,7 +133,7 @@ export function pairingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       config: ANY.config,
       schema: {
         summary: 'Revoke a token',
-        description: 'A technician revokes any token; any token may revoke itself (id self). It stops working at once.',
+        description: `${ANY.scopesNote} A technician revokes any token; any token may revoke itself (id self). It stops working at once.`,
         tags: ['pairing'],
         security: ANY.security,
         params: TokenIdParams,
