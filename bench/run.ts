@@ -10,6 +10,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   settle: () => import('./settle.js'),
   scanner: () => import('./scanner.js'),
   nfc: () => import('./nfc.js'),
+  api: () => import('./api.js'),
 };
 
 async function main(): Promise<void> {
