@@ -139,6 +139,7 @@ export const ERROR_CODES = {
   unauthorized: 'unauthenticated',
   forbidden: 'forbidden',
   not_loopback: 'forbidden',
+  bad_host: 'forbidden',
   bad_pairing_code: 'forbidden',
   bad_counter_ticket: 'forbidden',
   bad_technician_pin: 'forbidden',

@@ -94,7 +94,7 @@ describe('hostile input never gets a 500', () => {
     expect(rig.terminal.payments.last()).toBeUndefined();
   });
 
-  it('oversized bodies (413), wrong content types (415), oversized headers, unknown routes (404)', async () => {
+  it('oversized bodies (413), wrong content types (415), oversized headers, foreign Host names (403), unknown routes (404)', async () => {
     const rig = await startApi();
     const big = await post(rig, JSON.stringify({ ...good, items: [{ name: 'x'.repeat(BODY_LIMIT), unitPrice: 1, quantity: 1 }] }));
     expect(big.status).toBe(413);
@@ -109,6 +109,14 @@ describe('hostile input never gets a 500', () => {
     const nowhere = await rig.call('GET', '/v1/nowhere');
     expect(nowhere.status).toBe(404);
     expect(errorCode(nowhere)).toBe('route_not_found');
+    for (const host of ['evil.example', 'posd.attacker.test:8737', '127.0.0.1.nip.io']) {
+      const rebound = await rig.api.app.inject({ method: 'POST', url: '/v1/pairings', headers: { host } });
+      expect(rebound.statusCode, host).toBe(403);
+      expect(rebound.json()).toMatchObject({ error: { code: 'bad_host' } });
+    }
+    for (const host of ['127.0.0.1:8737', 'localhost', '[::1]:8737', '192.168.1.20']) {
+      expect((await rig.api.app.inject({ method: 'GET', url: '/v1/health', headers: { host } })).statusCode, host).toBe(200);
+    }
     const wrongMethod = await rig.call('PATCH', '/v1/payments');
     expect(wrongMethod.status).toBe(404);
     expect(rig.terminal.payments.last()).toBeUndefined();

@@ -22,6 +22,8 @@ export type ApiErrorCode =
   | 'unauthorized'
   /** The token's scope may not use this route. */
   | 'forbidden'
+  /** The Host header names no address or name of this terminal (DNS rebinding). */
+  | 'bad_host'
   /** This route answers on the terminal itself (loopback) only. */
   | 'not_loopback'
   | 'bad_counter_ticket'
@@ -76,6 +78,7 @@ const ZH: Readonly<Record<string, string>> = {
   unauthorized: '未授权：请先配对收银机',
   forbidden: '此令牌无权执行该操作',
   not_loopback: '该操作只能在终端本机进行',
+  bad_host: '请使用终端的 IP 地址访问',
   bad_counter_ticket: '柜台凭证无效',
   bad_technician_pin: '维护密码错误',
   too_many_attempts: '错误次数过多，请稍后再试',

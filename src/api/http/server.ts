@@ -47,6 +47,12 @@ export interface ApiServerOptions {
    * TokenStore.issue on the terminal itself.
    */
   technicianPin?: (pin: string) => boolean;
+  /**
+   * Host names the API answers to besides IP literals and localhost (a LAN name the TLS
+   * certificate carries). A request naming any other host is refused: a web page that rebinds its
+   * own domain to this terminal's address gets nothing.
+   */
+  hostNames?: readonly string[];
 }
 
 export interface ApiServer {
@@ -130,6 +136,10 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     maxStreams: options.maxStreams ?? 16,
   };
 
+  const hostNames = new Set(['localhost', ...(options.hostNames ?? []).map((h) => h.toLowerCase())]);
+  app.addHook('onRequest', async (request) => {
+    if (!hostAllowed(request.headers.host, hostNames)) throw new ApiError('bad_host', 'this terminal answers to its IP address (or a configured name) only');
+  });
   installGuard(app, tokens);
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.config.optionalBody) request.body = {};
@@ -180,6 +190,13 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     },
     close: () => app.close(),
   };
+}
+
+/** An IP literal (v4, or v6 in brackets) or an allowed name, with or without a port. */
+export function hostAllowed(header: string | undefined, names: ReadonlySet<string>): boolean {
+  if (header === undefined) return true;
+  const host = header.toLowerCase().replace(/:\d{1,5}$/, '');
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[[0-9a-f:.]+\]$/.test(host) || names.has(host);
 }
 
 /** Fastify's own refusals (content type, size, JSON, schema) as the API's errors; undefined for anything else. */
