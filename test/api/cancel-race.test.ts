@@ -29,6 +29,31 @@ class AuthorisationGate implements Tender {
   }
 }
 
+/** Not a payment method either: a tender busy for the customer (a QR shown, say) that stops when cancelled. */
+class CustomerWait implements Tender {
+  readonly method = 'merchant_qr' as const;
+  prompt(): { kind: 'present' } {
+    return { kind: 'present' };
+  }
+  async begin(ctx: TenderContext): Promise<void> {
+    await ctx.sleep(600_000);
+  }
+  async cancel(): Promise<void> {}
+}
+
+describe('cancel while the method is working', () => {
+  it('answers 202 cancel_requested; the final state (canceled) follows, and the long-poll sees it', async () => {
+    const rig = await startApi({ assemble: { extraTenders: [new CustomerWait()] } });
+    const created = await rig.call<Payment>('POST', '/v1/payments', { body: { amount: 990, asset: 'CNY', method: 'merchant_qr' }, headers: { 'idempotency-key': newKey() } });
+    expect(created.body.state).toBe('waiting_for_customer');
+    const cancel = await rig.call<Payment>('POST', `/v1/payments/${created.body.id}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.state).toBe('cancel_requested');
+    const final = await rig.call<Payment>('GET', `/v1/payments/${created.body.id}?wait=60000&version=${cancel.body.version}`);
+    expect(final.body.state).toBe('canceled');
+  });
+});
+
 describe('cancel racing authorisation', () => {
   it('a cancel that arrives while the payment is authorising is 409 too_late; the authorisation decides the final state', async () => {
     const gate = new AuthorisationGate();
