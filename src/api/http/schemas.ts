@@ -243,12 +243,12 @@ export const DayBody = Type.Object(
 );
 export const ReportAnswer = Type.Object(
   {
-    day: Type.Optional(Type.String()),
+    day: Type.Optional(nullable(Type.String({ description: 'The business day (Z); null for an X report.' }))),
     from: Type.Integer({ description: 'First journal record covered.' }),
     through: Type.Integer({ description: 'Last journal record covered.' }),
     totals: Type.Unknown({ description: 'Per asset and kind: count and amount.' }),
-    dayCloseSeq: Type.Optional(Type.Integer({ description: 'Z: the signed day_close record.' })),
-    checkpointSeq: Type.Optional(Type.Integer({ description: 'Z: the checkpoint after it.' })),
+    dayCloseSeq: Type.Optional(nullable(Type.Integer({ description: 'Z: the signed day_close record.' }))),
+    checkpointSeq: Type.Optional(nullable(Type.Integer({ description: 'Z: the checkpoint after it.' }))),
   },
   { additionalProperties: true, description: 'An X or Z report; more members arrive with the receipts work (Z number, by method).' },
 );
