@@ -13,6 +13,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   integrity: () => import('./integrity.js'),
   tap: () => import('./tap.js'),
   code: () => import('./code.js'),
+  api: () => import('./api.js'),
 };
 
 async function main(): Promise<void> {

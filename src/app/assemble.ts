@@ -20,6 +20,11 @@ import { acquireWriterLock } from './writer-lock.js';
 import { paymentPolicyFor, wireSale } from './sale-wiring.js';
 import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
+import { drawerService } from './drawer.js';
+import { PairingDesk } from './pairing.js';
+import { receiptViews } from './receipt-view.js';
+import { GENERIC_58_ZH, profileById } from '../drivers/escpos/profiles.js';
+import type { Tender } from '../payments/tender.js';
 
 export interface AssembleOptions {
   /** Where simulated devices live (hw-sim's buses and IO plugins); real hardware needs none. */
@@ -31,6 +36,8 @@ export interface AssembleOptions {
   settleInBackground?: boolean;
   /** The payment policy to use instead of the one from the config (tests, the demo), until provisioning supplies it. */
   policy?: PaymentPolicy;
+  /** Tenders added to the terminal's own (tests: a stand-in that holds a payment in a given state). */
+  extraTenders?: readonly Tender[];
 }
 
 /**
@@ -87,6 +94,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       devices: devices.devices,
       ...(receipts ? { receipts } : {}),
       ...(indicators ? { indicators } : {}),
+      ...(options.extraTenders ? { extraTenders: options.extraTenders } : {}),
     });
     closers.push(() => engine.stop());
     if (online) closers.push(() => online.stop());
@@ -170,6 +178,11 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close(), () => lock.release());
+    const faces = {
+      pairing: new PairingDesk({ events, log }),
+      drawer: drawerService({ ...(gpio ? { gpio } : {}), ...(printer ? { printer } : {}), log }),
+      receiptOf: receiptViews(after, () => printer?.profile ?? (config.devices.printer?.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH)),
+    };
     return new PosTerminal(
       events,
       journal,
@@ -181,6 +194,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       closers,
       log,
       provisioning,
+      faces,
     );
   } catch (err) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);

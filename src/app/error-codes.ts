@@ -27,6 +27,7 @@ import type { ProvisioningErrorCode } from '../protocol/provisioning-schemas.js'
 import type { ProvisioningFailureCode } from '../provisioning/errors.js';
 import type { WalletDeclineCode } from '../payments/nfc-wallet/errors.js';
 import type { WalletDataErrorCode } from '../protocol/wallet/tlv.js';
+import type { PairingErrorCode } from './pairing.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -65,6 +66,8 @@ export type PosdErrorCode =
   | ReturnErrorCode
   | AnswerErrorCode
   | EmvMpmErrorCode
+  | PairingErrorCode
+  | 'no_drawer'
   | 'empty'
   | 'mixed_assets'
   | 'empty_sale'

@@ -41,6 +41,9 @@ export interface TerminalEvents {
   'catalog.loaded': [{ file: string | null; products: number }];
   /** A catalogue file that could not be used; the terminal keeps selling from the one it had. */
   'catalog.refused': [{ file: string; message: string }];
+  /** A pairing code is shown for registers (counter screen); `pairing.closed` when it is used, expires or pairing locks. */
+  'pairing.code': [{ code: string; expiresAt: number }];
+  'pairing.closed': [{ reason: 'used' | 'expired' | 'locked' }];
 }
 
 export class TerminalEventStream extends EventEmitter<TerminalEvents> {}

@@ -16,6 +16,7 @@ import type { TerminalEventStream } from './events.js';
 import type { Logger } from './logger.js';
 import { buildTenders } from './tenders.js';
 import { withPaymentsConfig } from './config/payments.js';
+import type { Tender } from '../payments/tender.js';
 
 export interface SaleInputs {
   config: PosdConfig;
@@ -29,6 +30,8 @@ export interface SaleInputs {
   devices: Partial<DeviceTypes>;
   receipts?: ReceiptOutput;
   indicators?: Indicators;
+  /** Tenders beside buildTenders' (tests). */
+  extraTenders?: readonly Tender[];
 }
 
 /** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
@@ -56,7 +59,7 @@ export function wireSale(inputs: SaleInputs): {
     terminalId: journal.terminalId,
     journal,
     book: journal.payments!,
-    tenders: buildTenders({ config, journal, policy, devices, ...(online ? { online } : {}) }),
+    tenders: [...buildTenders({ config, journal, policy, devices, ...(online ? { online } : {}) }), ...(inputs.extraTenders ?? [])],
     policy,
     settlement: () => settlementPoint(journal),
     outOfService,

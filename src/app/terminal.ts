@@ -26,6 +26,9 @@ import type { DeviceSet } from './device-set.js';
 import type { TerminalEventStream } from './events.js';
 import type { IntegrityGuard, IntegrityStatus } from './integrity-guard.js';
 import type { Logger } from './logger.js';
+import type { DrawerService } from './drawer.js';
+import type { PairingDesk, PairingState } from './pairing.js';
+import type { PaymentReceipt } from './receipt-view.js';
 
 /** What the faces see of the terminal at a glance. */
 export interface TerminalStatus {
@@ -39,6 +42,8 @@ export interface TerminalStatus {
   offline: OfflineExposure | null;
   /** Null when no acquirer root key is configured (provisioning off). */
   provisioning: ProfileState | null;
+  /** The register pairing code shown on the counter screen, if any, and any lockout. */
+  pairing: PairingState;
 }
 
 /**
@@ -96,6 +101,15 @@ export interface PaymentService {
   void(request: VoidRequest): Promise<PaymentReturn>;
   /** A refund or void by its idempotency key. */
   returned(key: string): PaymentReturn | undefined;
+  /** A succeeded payment's receipt: its fields, its printed lines and its verification QR text. */
+  receipt(id: string): PaymentReceipt | undefined;
+}
+
+/** What the faces need besides the sale: the pairing desk, the drawer, receipts as data. */
+export interface FaceParts {
+  pairing: PairingDesk;
+  drawer: DrawerService;
+  receiptOf: (payment: Payment) => PaymentReceipt | undefined;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -160,6 +174,9 @@ export class PosTerminal {
   readonly receipts: ReceiptService;
   readonly provisioning: ProvisioningService | null;
   private readonly offlineExposure: (() => OfflineExposure) | undefined;
+  /** The code registers pair with (shown on the counter screen). */
+  readonly pairing: Pick<PairingDesk, 'state' | 'open' | 'redeem' | 'unlock'>;
+  readonly drawer: DrawerService;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -171,11 +188,14 @@ export class PosTerminal {
     private readonly integrity: IntegrityGuard,
     private readonly closers: readonly (() => Promise<void> | void)[],
     private readonly log: Logger,
-    private readonly provisioner?: Provisioning,
+    private readonly provisioner: Provisioning | undefined,
+    faces: FaceParts,
   ) {
     this.provisioning = provisioner ? provisioningService(provisioner) : null;
     const { engine, checkout, after, returns } = parts;
     this.offlineExposure = parts.offlineExposure;
+    this.pairing = faces.pairing;
+    this.drawer = faces.drawer;
     const noReturns = (): never => {
       throw new PaymentError('method_unavailable', 'refunds and voids are not set up on this terminal');
     };
@@ -210,6 +230,10 @@ export class PosTerminal {
       refund: async (request) => (returns ? returns.refund(request) : noReturns()),
       void: async (request) => (returns ? returns.void(request) : noReturns()),
       returned: (key) => returns?.get(key),
+      receipt: (id) => {
+        const payment = engine.get(id);
+        return payment && faces.receiptOf(payment);
+      },
     };
     this.settlement = drainer
       ? {
@@ -283,6 +307,7 @@ export class PosTerminal {
       integrity: this.integrity.status(),
       provisioning: this.provisioner?.profileState() ?? null,
       offline: this.offlineExposure?.() ?? null,
+      pairing: this.pairing.state(),
     };
   }
 

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createApiServer, type ApiServer } from '../api/http/index.js';
+import { parseApiSettings } from '../app/config/api.js';
 import { assemble, ConfigError, loadConfig, type LoadedConfig, type Logger, type PosTerminal } from '../app/index.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
@@ -37,6 +41,7 @@ if (options.check) {
 const log = pino({ name: 'posd', level: options.logLevel ?? config.log.level });
 const notifier = SystemdNotifier.fromEnvironment(process.env, log);
 let monitor: ServiceMonitor | undefined;
+let api: ApiServer | undefined;
 
 const starting = assemble(config, { log });
 const shutdown = handleShutdownSignals({
@@ -47,6 +52,8 @@ const shutdown = handleShutdownSignals({
     await notifier?.stopping('stopping: finishing the work in flight');
     // A signal during start-up waits for the terminal to be up, then takes it down.
     const terminal = await starting.catch(() => undefined);
+    // The API closes first: no new payment starts while the one in flight finishes.
+    await api?.close();
     await terminal?.stop();
     await notifier?.close();
   },
@@ -55,6 +62,18 @@ const shutdown = handleShutdownSignals({
 let terminal: PosTerminal;
 try {
   terminal = await starting;
+  const settings = parseApiSettings(config.api, dirname(options.config));
+  const server = await createApiServer(terminal, {
+    dataDir: config.dataDir,
+    host: settings.host,
+    port: settings.port,
+    log,
+    ...(settings.tls ? { tls: { cert: readFileSync(settings.tls.cert), key: readFileSync(settings.tls.key) } } : {}),
+  });
+  await server.listen();
+  api = server;
+  // A terminal no register has paired with shows a pairing code (and logs it) at once.
+  if (!server.tokens.has('register')) terminal.pairing.open();
 } catch (err) {
   const message = err instanceof CodedError ? `${(err as Error).message} (${err.code})` : (err as Error).message;
   log.fatal({ err: message }, 'cannot start');
@@ -77,7 +96,7 @@ if (!shutdown.stopping) {
   });
   for (const event of ['device.health', 'settlement.status', 'payment.updated', 'integrity.failed'] as const) terminal.events.on(event, () => monitor?.statusChanged());
   log.info(terminal.status(), 'posd running');
-  // Journal open, terminal assembled, devices started: systemd may now call posd started (later: the API listening too).
+  // Journal open and checked, devices started, the API listening: systemd may now call posd started.
   await notifier?.ready(monitor.statusLine());
   if (!shutdown.stopping) monitor.start();
 }

@@ -24,7 +24,17 @@ export type ErrorKind =
   /** The disk is full or the store failed. */
   | 'storage'
   /** A fault in posd itself. */
-  | 'internal';
+  | 'internal'
+  /** No credentials, or credentials posd does not know (the local API's bearer token). */
+  | 'unauthenticated'
+  /** Known credentials that may not do this (a token of another scope, a wrong pairing code). */
+  | 'forbidden'
+  /** Too many attempts: refused until the time the answer names (never retry blindly). */
+  | 'throttled'
+  /** What was asked for is no longer kept (an event cursor older than the replay window). */
+  | 'gone'
+  /** posd does not do this yet. */
+  | 'not_implemented';
 
 export interface Disposition {
   kind: ErrorKind;
@@ -44,6 +54,17 @@ const BY_KIND: Record<ErrorKind, Disposition> = {
   integrity: { kind: 'integrity', exit: 1, http: 503, retryable: false },
   storage: { kind: 'storage', exit: 3, http: 507, retryable: false },
   internal: { kind: 'internal', exit: 2, http: 500, retryable: false },
+  unauthenticated: { kind: 'unauthenticated', exit: 2, http: 401, retryable: false },
+  forbidden: { kind: 'forbidden', exit: 1, http: 403, retryable: false },
+  throttled: { kind: 'throttled', exit: 3, http: 429, retryable: false },
+  gone: { kind: 'gone', exit: 1, http: 410, retryable: false },
+  not_implemented: { kind: 'not_implemented', exit: 2, http: 501, retryable: false },
+};
+
+/** Codes whose HTTP status says more than their kind's. */
+const HTTP_OF_CODE: Readonly<Partial<Record<string, number>>> = {
+  body_too_large: 413,
+  unsupported_media_type: 415,
 };
 
 /** Every error code posd uses, by kind. */
@@ -111,6 +132,28 @@ export const ERROR_CODES = {
   bad_payment_request: 'bad_input',
   bad_return_request: 'bad_input',
   bad_crc: 'bad_input',
+  // the local API (src/api/http): requests, credentials, pairing
+  invalid_request: 'bad_input',
+  missing_idempotency_key: 'bad_input',
+  bad_json: 'bad_input',
+  body_too_large: 'bad_input',
+  unsupported_media_type: 'bad_input',
+  route_not_found: 'not_found',
+  token_not_found: 'not_found',
+  unauthorized: 'unauthenticated',
+  forbidden: 'forbidden',
+  not_loopback: 'forbidden',
+  bad_host: 'forbidden',
+  bad_pairing_code: 'forbidden',
+  bad_counter_ticket: 'forbidden',
+  bad_technician_pin: 'forbidden',
+  no_pairing_code: 'refused',
+  pairing_locked: 'throttled',
+  too_many_attempts: 'throttled',
+  cursor_expired: 'gone',
+  not_implemented: 'not_implemented',
+  too_many_connections: 'unavailable',
+  no_drawer: 'unavailable',
   // refused by the rules
   not_found: 'not_found',
   no_receipt: 'not_found',
@@ -238,11 +281,16 @@ export type KnownErrorCode = keyof typeof ERROR_CODES;
 export function dispositionOf(error: unknown): Disposition {
   if (error instanceof CodedError) {
     const kind = (ERROR_CODES as Record<string, ErrorKind | undefined>)[error.code];
-    if (kind) return BY_KIND[kind];
+    if (kind) return withHttpOf(error.code, BY_KIND[kind]);
   }
   return BY_KIND.internal;
 }
 
 export function dispositionOfCode(code: KnownErrorCode): Disposition {
-  return BY_KIND[ERROR_CODES[code]];
+  return withHttpOf(code, BY_KIND[ERROR_CODES[code]]);
+}
+
+function withHttpOf(code: string, disposition: Disposition): Disposition {
+  const http = HTTP_OF_CODE[code];
+  return http === undefined ? disposition : { ...disposition, http };
 }

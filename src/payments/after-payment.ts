@@ -98,6 +98,25 @@ export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
     return this.inputFor(seq, false).qr;
   }
 
+  /** The merchant as receipts name it: the policy's, overridden by the `merchant` option. */
+  merchant(): ReceiptMerchant {
+    const { merchant } = this.policy();
+    return {
+      name: merchant.name,
+      ...(merchant.address ? { address: merchant.address } : {}),
+      ...(merchant.phone ? { phone: merchant.phone } : {}),
+      ...(merchant.city ? { city: merchant.city } : {}),
+      ...this.options.merchant?.(),
+    };
+  }
+
+  /** A payment's signed record with its hash (hex), or undefined when `seq` is not a payment. */
+  record(seq: number): (PaymentRecord & { hash: string }) | undefined {
+    const record = this.options.journal.recordAt(seq);
+    if (!record || record.kind !== 'payment') return undefined;
+    return { ...record, hash: Buffer.from(this.options.journal.get(seq)!.hash).toString('hex') };
+  }
+
   /** The newest record a receipt is printed for (payment, refund or void), or null. */
   lastReceiptSeq(): number | null {
     const journal = this.options.journal;
@@ -130,13 +149,7 @@ export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
     const snapshot = this.snapshotOf(payment.seq);
     const hash = Buffer.from(journal.get(seq)!.hash).toString('hex');
     const policy = this.policy();
-    const merchant: ReceiptMerchant = {
-      name: policy.merchant.name,
-      ...(policy.merchant.address ? { address: policy.merchant.address } : {}),
-      ...(policy.merchant.phone ? { phone: policy.merchant.phone } : {}),
-      ...(policy.merchant.city ? { city: policy.merchant.city } : {}),
-      ...this.options.merchant?.(),
-    };
+    const merchant = this.merchant();
     const offline = snapshot?.offlineApproved ?? (payment.body.tender === 'wallet_tap' || payment.body.tender === 'offline_qr');
     return {
       merchant,

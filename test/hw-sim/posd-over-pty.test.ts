@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import type { ServeAddresses } from '../../hw-sim/serve/serve.js';
 import { demoCatalogCsv } from '../../hw-sim/demo/shelf.js';
+import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/tmp.js';
 
 const BIN = (path: string): string => join(process.cwd(), 'dist', path);
@@ -40,6 +41,7 @@ describe('posd against hw-sim over pseudo-terminals', () => {
           merchant: { name: 'Test shop' },
           acquirer: { url: at.acquirer, publicKey: at.acquirerKey },
           devices: { scanner: { uri: `serial:${at.scanner}?baud=9600` }, nfc: { uri: `serial:${at.nfc}?baud=115200` } },
+          api: { listen: `127.0.0.1:${await freePort()}` },
         }),
       );
       posd = spawn(process.execPath, [BIN('src/bin/posd.js'), '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -27,6 +27,7 @@ const STATUS: TerminalStatus = {
   terminal: 'a1b2c3d4e5f60718',
   headSeq: 41,
   totals: {},
+  pairing: { shown: null, lockedUntil: null },
   devices: {
     printer: { state: 'ready', reason: null, since: 0, detail: {} },
     scanner: { state: 'connecting', reason: 'no such path /dev/posd/scanner: check the cable', since: 0, detail: {} },

@@ -5,6 +5,7 @@ import type { PosdConfigFile } from './schema.js';
 import type { ApiSettings } from './sections/api.js';
 import type { LogSettings } from './sections/log.js';
 import { validateConfig } from './validate.js';
+import { ApiConfigError, parseApiSettings } from './api.js';
 
 /**
  * posd's configuration as the terminal is assembled from it: posd.json (schema.ts, docs/config.md)
@@ -37,6 +38,12 @@ export function parseConfig(value: unknown, baseDir: string, source = 'config'):
   if (!result.ok) throw new ConfigError(result.problems.map((p) => `${source}: ${p}`));
   const config = result.config as LoadedConfig;
   const path = (p: string): string => resolve(baseDir, p);
+  try {
+    parseApiSettings(config.api, baseDir);
+  } catch (err) {
+    if (err instanceof ApiConfigError) throw new ConfigError(`${source}: ${err.message}`);
+    throw err;
+  }
   return {
     ...config,
     dataDir: path(config.dataDir),
