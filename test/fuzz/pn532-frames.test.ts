@@ -99,7 +99,9 @@ describe('fuzz: PN532 frame parser', () => {
       fc.property(zeroFree, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.array(validFrame, { minLength: 1, maxLength: 4 }), (p, which, flip, items) => {
         const frame = Uint8Array.from(encodeInformationFrame(TFI_CHIP_TO_HOST, p));
         const at = 5 + (which % (frame.length - 6)); // TFI .. DCS
-        frame[at] = frame[at]! ^ flip || 1; // never a zero: no start code can form inside
+        const original = frame[at]!;
+        // Never a zero (no start code can form inside) and never the byte it was (then nothing is corrupted).
+        frame[at] = (original ^ flip) !== 0 ? original ^ flip : (original % 255) + 1;
         const frames = parse(concat([frame, ...items.map((i) => i.bytes)]));
         expect(frames[0]).toEqual({ kind: 'rejected', reason: 'bad_data_checksum' });
         expect(payloads(frames)).toEqual(items.map((f) => f.expect));
