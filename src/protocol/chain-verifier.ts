@@ -1,14 +1,17 @@
-import { CanonicalJsonError, canonicalJson } from '../encoding/canonical-json.js';
+import { CanonicalJsonError, canonicalJson, duplicateMember } from '../encoding/canonical-json.js';
 import { CodedError } from '../errors/coded-error.js';
-import { fromHex, isHex, toHex } from '../encoding/hex.js';
+import { fromHex, toHex } from '../encoding/hex.js';
 import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
+import { checkBalancedCloseAck } from './balanced-ack.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
+import type { ExportHeader } from './export-format.js';
 import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
 import { recordSigningInput, recordTexts } from './record-codec.js';
-import { RecordFormatError, validateSignedRecord } from './record-validate.js';
-import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
+import { RecordFormatError, checkRecordedAck, validateSignedRecord } from './record-validate.js';
+import { ReturnLedger } from './return-ledger.js';
+import { AckError, verifyAckSignature, type CountersignedCheckpoint } from './settlement.js';
 
 export type VerifyFailureCode =
   | 'malformed'
@@ -19,10 +22,12 @@ export type VerifyFailureCode =
   | 'bad_key'
   | 'bad_signature'
   | 'bad_totals'
+  | 'bad_return'
   | 'bad_genesis'
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | 'bad_header'
   | 'truncated'
   | 'anchor_mismatch';
 
@@ -42,11 +47,22 @@ export class VerifyFailure extends CodedError<VerifyFailureCode> {
   }
 }
 
+/** Options that cannot work together: a programming error, not a verdict on a journal. */
+export class VerifierSetupError extends CodedError<'anchor_needs_key'> {
+  override readonly name = 'VerifierSetupError';
+}
+
 export interface VerifierOptions {
   /** Pin the terminal's genesis public key; without it the key in the genesis record is taken on trust. */
   expectedPublicKey?: Uint8Array;
-  /** The acquirer's public key, to verify countersigned checkpoints in settlement acks. */
+  /** The acquirer's public key, to verify countersigned checkpoints in settlement acks and the anchor. */
   acquirerPublicKey?: Uint8Array;
+  /**
+   * An anchor: a balanced close ack as the acquirer serves it (parsed JSON). Checked when the
+   * verifier is made (signature under acquirerPublicKey, which it needs), then against the record
+   * at its seq when that record is reached, and at the end (the journal must reach it).
+   */
+  anchor?: unknown;
 }
 
 export interface VerifySummary {
@@ -63,10 +79,17 @@ export interface VerifySummary {
   anchoredAt?: number;
 }
 
+type FailAt = (code: VerifyFailureCode, message: string, seq?: number) => never;
+
+/** The line the export header is on. */
+const HEADER_LINE = 1;
+
 /**
- * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint):
- * canonical form, seq continuity, hash chain, signatures under the key in force, grand totals,
- * key rotations, checkpoint Merkle roots and the acquirer's countersignatures.
+ * Verifies a journal record by record (docs/journal.md, section 9): canonical form, seq
+ * continuity, hash chain, signatures under the key in force, grand totals, the return rules,
+ * key rotations, checkpoint Merkle roots and the acquirer's countersignatures, and the export
+ * header and an anchor when given. Memory: O(log n) for the Merkle tree, 12 bytes per record for
+ * the return rules (ReturnLedger), one entry per checkpoint that no ack has yet settled.
  */
 export class ChainVerifier {
   private expectedSeq = 0;
@@ -76,24 +99,49 @@ export class ChainVerifier {
   private keyId: string | undefined;
   private totals: Totals = {};
   private readonly frontier = new MerkleFrontier();
-  private readonly checkpointsSeen = new Map<number, { hash: string; root: string; line: number | undefined }>();
+  private readonly returns = new ReturnLedger();
+  /** Checkpoints a later ack may still countersign: those after the last ack's `through`, in seq order. */
+  private readonly openCheckpoints = new Map<number, { hash: string; root: string }>();
+  private settledThrough = -1;
+  private readonly anchor: CountersignedCheckpoint | undefined;
+  private anchoredAt: number | undefined;
+  private header: ExportHeader | undefined;
+  private checkpoints = 0;
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
 
-  constructor(private readonly options: VerifierOptions = {}) {}
+  constructor(private readonly options: VerifierOptions = {}) {
+    if (options.anchor !== undefined) {
+      if (!options.acquirerPublicKey) throw new VerifierSetupError('anchor_needs_key', 'an anchor needs the acquirer public key: it is only worth its signature');
+      this.anchor = verifiedAnchor(options.anchor, options.acquirerPublicKey);
+    }
+  }
 
   /** The seq the next record must have. */
   get nextSeq(): number {
     return this.expectedSeq;
   }
 
+  /** Checkpoints held for acks still to come (the memory bound of section 9). */
+  get heldCheckpoints(): number {
+    return this.openCheckpoints.size;
+  }
+
+  /** The export header (line 1): checked against the genesis record, the count of records and the last record's hash. */
+  expectHeader(header: ExportHeader): void {
+    this.header = header;
+  }
+
   /** Feeds the canonical text of the next record (one export line). */
   push(text: string, line?: number): void {
     const seqHint = this.expectedSeq;
-    const failAt = (code: VerifyFailureCode, message: string, seq: number | undefined = seqHint): never => {
+    const failAt: FailAt = (code, message, seq = seqHint) => {
       throw new VerifyFailure(code, seq, line, message);
     };
+    if (this.header && seqHint >= this.header.records) {
+      failAt('bad_header', `the header declares ${this.header.records} records, but the file holds more`);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -102,43 +150,60 @@ export class ChainVerifier {
     }
     let record: SignedRecord;
     try {
-      record = validateSignedRecord(parsed);
+      record = validateSignedRecord(parsed, { ackRules: false });
     } catch (err) {
       if (err instanceof RecordFormatError) failAt('malformed', err.message);
       throw err;
-    }
-    const seq = record.seq;
-    if (seq !== this.expectedSeq) {
-      failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
     }
     let texts: ReturnType<typeof recordTexts>;
     try {
       texts = recordTexts(record);
     } catch (err) {
-      if (err instanceof CanonicalJsonError) failAt('malformed', `the record has no canonical form: ${err.message}`, seq);
+      if (err instanceof CanonicalJsonError) failAt('malformed', `the record has no canonical form: ${err.message}`);
       throw err;
     }
-    if (texts.signed !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
+    // Only a line that is not canonical can repeat a member: look for one only then.
+    const canonical = texts.signed === text;
+    if (!canonical) {
+      const duplicate = duplicateMember(text);
+      if (duplicate !== undefined) failAt('malformed', `an object has two members named ${JSON.stringify(duplicate)} (a duplicate member)`);
+    }
+    const seq = record.seq;
+    if (seq !== this.expectedSeq) {
+      failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
+    }
+    if (!canonical) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)');
     if (this.terminal === undefined) {
       this.startGenesis(record, failAt);
     } else if (record.terminal !== this.terminal) {
-      failAt('bad_terminal', `record belongs to terminal ${record.terminal}, not ${this.terminal}`, seq);
+      failAt('bad_terminal', `record belongs to terminal ${record.terminal}, not ${this.terminal}`);
     }
-    if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`, seq);
-    if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`, seq);
-    if (!verify(fromHex(record.sig, 64), recordSigningInput(texts.unsigned), this.publicKey!)) failAt('bad_signature', 'signature does not verify', seq);
+    if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`);
+    if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`);
+    if (!verify(fromHex(record.sig, 64), recordSigningInput(texts.unsigned), this.publicKey!)) failAt('bad_signature', 'signature does not verify');
     const totals = applyToTotals(this.totals, record);
-    if (!sameTotals(totals, record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`, seq);
+    if (!sameTotals(totals, record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`);
     const hash = toHex(sha256(text));
     switch (record.kind) {
+      case 'payment':
+        this.returns.payment(seq, record.body.asset, record.body.amount);
+        break;
+      case 'refund':
+      case 'void':
+      case 'reversal': {
+        const problem = this.returns.apply(record.kind, seq, record.body);
+        if (problem !== undefined) failAt('bad_return', problem);
+        break;
+      }
       case 'genesis':
-        if (seq !== 0) failAt('bad_genesis', 'a genesis record after seq 0', seq);
+        if (seq !== 0) failAt('bad_genesis', 'a genesis record after seq 0');
         break;
       case 'checkpoint': {
-        if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`, seq);
+        if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`);
         const root = toHex(this.frontier.root());
-        if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`, seq);
-        this.checkpointsSeen.set(seq, { hash, root, line });
+        if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`);
+        this.openCheckpoints.set(seq, { hash, root });
+        this.checkpoints++;
         break;
       }
       case 'settlement_ack':
@@ -150,6 +215,14 @@ export class ChainVerifier {
       default:
         break;
     }
+    if (seq === 0) this.checkHeaderAgainstGenesis(record);
+    if (this.anchor && seq === this.anchor.seq) {
+      const root = record.kind === 'checkpoint' ? record.body.root : undefined;
+      if (hash !== this.anchor.hash || root !== this.anchor.root) {
+        failAt('anchor_mismatch', `the record at seq ${seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
+      }
+      this.anchoredAt = seq;
+    }
     this.frontier.add(fromHex(hash, 32));
     this.totals = totals;
     this.prev = hash;
@@ -157,103 +230,119 @@ export class ChainVerifier {
   }
 
   /**
-   * Ends verification; with an anchor (a countersigned checkpoint the acquirer holds) detects a
-   * truncated or rewritten tail. `endLine`: the line after the last one, named by failures found
-   * at the end (with the seq of the first missing record).
+   * Ends verification: the record count and head hash the header declares, and an anchor the
+   * journal must reach. `endLine`: the line after the last one, named by failures found at the
+   * end (with the seq of the first missing record).
    */
-  finish(anchor?: CloseAck, declaredRecords?: number, endLine?: number): VerifySummary {
-    if (this.terminal === undefined) throw new VerifyFailure('truncated', 0, endLine, 'end of file: the journal has no records');
-    if (declaredRecords !== undefined && declaredRecords !== this.expectedSeq) {
-      throw new VerifyFailure('truncated', this.expectedSeq, endLine, `end of file: the export header declares ${declaredRecords} records but ${this.expectedSeq} were found`);
+  finish(endLine?: number): VerifySummary {
+    const missing = this.expectedSeq;
+    if (this.terminal === undefined) throw new VerifyFailure('truncated', 0, endLine, 'end of file: the journal has no records (not even its genesis)');
+    if (this.header && this.header.records !== this.expectedSeq) {
+      throw new VerifyFailure('truncated', missing, endLine, `end of file: the export header declares ${this.header.records} records but ${this.expectedSeq} were found`);
     }
-    const summary: VerifySummary = {
+    if (this.header && this.header.headHash !== this.prev) {
+      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, `the header's headHash ${this.header.headHash} is not the hash of the last record (${this.prev})`);
+    }
+    if (this.anchor && this.anchoredAt === undefined) {
+      throw new VerifyFailure(
+        'truncated',
+        missing,
+        endLine,
+        `the journal ends at seq ${this.expectedSeq - 1}, but the acquirer countersigned a checkpoint at seq ${this.anchor.seq}: records were removed from the end`,
+      );
+    }
+    return {
       terminal: this.terminal,
       records: this.expectedSeq,
       headSeq: this.expectedSeq - 1,
       headHash: this.prev,
       totals: this.totals,
-      checkpoints: this.checkpointsSeen.size,
+      checkpoints: this.checkpoints,
       countersigned: this.countersigned,
       acksUnverified: this.acksUnverified,
       keyRotations: this.keyRotations,
+      ...(this.anchoredAt !== undefined ? { anchoredAt: this.anchoredAt } : {}),
     };
-    if (anchor) {
-      const cp = this.verifiedAnchor(anchor);
-      if (cp.seq > summary.headSeq) {
-        throw new VerifyFailure('truncated', cp.seq, endLine, `the journal ends at seq ${summary.headSeq}, but the acquirer countersigned a checkpoint at seq ${cp.seq}: records were removed from the end`);
-      }
-      const seen = this.checkpointsSeen.get(cp.seq);
-      if (!seen || seen.hash !== cp.hash || seen.root !== cp.root) {
-        throw new VerifyFailure('anchor_mismatch', cp.seq, seen?.line, `the record at seq ${cp.seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
-      }
-      summary.anchoredAt = cp.seq;
-    }
-    return summary;
   }
 
-  private verifiedAnchor(anchor: CloseAck): NonNullable<CloseAck['checkpoint']> {
-    if (!this.options.acquirerPublicKey) throw new VerifyFailure('anchor_mismatch', undefined, undefined, 'an anchor needs the acquirer public key to be checked');
-    try {
-      verifyAckSignature(anchor, this.options.acquirerPublicKey);
-      const ack = checkCloseAck(anchor);
-      if (!ack.balanced || !ack.checkpoint) throw new AckError('malformed', 'the anchor is not a balanced close with a checkpoint');
-      if (ack.checkpoint.terminal !== this.terminal) throw new AckError('mismatch', `the anchor is for terminal ${ack.checkpoint.terminal}`);
-      return ack.checkpoint;
-    } catch (err) {
-      if (err instanceof AckError) throw new VerifyFailure('anchor_mismatch', undefined, undefined, `anchor rejected: ${err.message}`);
-      throw err;
-    }
-  }
-
-  private startGenesis(record: SignedRecord, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
-    if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record', record.seq);
+  private startGenesis(record: SignedRecord, failAt: FailAt): void {
+    if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record');
     const publicKey = fromHex(record.body.publicKey, 32);
     const problem = publicKeyProblem(publicKey);
-    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, 0);
+    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`);
     const keyId = keyIdOf(publicKey);
-    if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key', 0);
+    if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key');
     if (this.options.expectedPublicKey && toHex(this.options.expectedPublicKey) !== record.body.publicKey) {
-      failAt('bad_genesis', `genesis public key ${record.body.publicKey} is not the expected ${toHex(this.options.expectedPublicKey)}`, 0);
+      failAt('bad_genesis', `genesis public key ${record.body.publicKey} is not the expected ${toHex(this.options.expectedPublicKey)}`);
+    }
+    if (this.anchor && this.anchor.terminal !== record.terminal) {
+      throw new VerifyFailure('anchor_mismatch', undefined, undefined, `the anchor countersigns a checkpoint of terminal ${this.anchor.terminal}, not of this journal's ${record.terminal}`);
     }
     this.terminal = record.terminal;
     this.publicKey = publicKey;
     this.keyId = keyId;
   }
 
-  private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+  private checkHeaderAgainstGenesis(record: SignedRecord): void {
+    const header = this.header;
+    if (!header || record.kind !== 'genesis') return;
+    const fail = (message: string): never => {
+      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, message);
+    };
+    if (header.terminal !== record.terminal) fail(`the header names terminal ${header.terminal}, the genesis record ${record.terminal}`);
+    if (header.publicKey !== record.body.publicKey) fail(`the header's publicKey ${header.publicKey} is not the genesis public key ${record.body.publicKey}`);
+  }
+
+  private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: FailAt): void {
     const next = fromHex(record.body.publicKey, 32);
     const problem = publicKeyProblem(next);
-    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, record.seq);
+    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`);
     const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
     if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, next)) {
-      failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)', record.seq);
+      failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)');
     }
     this.publicKey = next;
     this.keyId = keyIdOf(next);
     this.keyRotations++;
   }
 
-  private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
-    const ack = record.body.ack as unknown as CloseAck;
+  private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: FailAt): void {
+    let through: number;
     try {
-      if (this.options.acquirerPublicKey) {
-        verifyAckSignature(ack, this.options.acquirerPublicKey);
-        this.countersigned++;
-      } else {
-        this.acksUnverified++;
+      const ack = checkRecordedAck(record.body);
+      if (ack.terminal !== this.terminal) failAt('bad_ack', `the ack is for terminal ${ack.terminal}, not ${this.terminal}`);
+      if (this.options.acquirerPublicKey) verifyAckSignature(ack, this.options.acquirerPublicKey);
+      through = ack.through;
+      if (through <= this.settledThrough) {
+        failAt('bad_ack', `the ack settles through ${through}, but an earlier ack already settled through ${this.settledThrough}`);
       }
-      const close = checkCloseAck(ack);
-      if (close.close !== record.body.close || close.through !== record.body.through || !close.balanced || !close.checkpoint) {
-        throw new AckError('mismatch', 'the ack does not match the settlement it is recorded for');
+      const held = this.openCheckpoints.get(through);
+      const cp = ack.checkpoint;
+      if (!held || held.hash !== cp.hash || held.root !== cp.root) {
+        failAt('bad_ack', `the countersigned checkpoint (seq ${through}) is not a checkpoint of this journal: its record hash or root differs, or there is no checkpoint there`);
       }
-      const seen = this.checkpointsSeen.get(close.checkpoint.seq);
-      if (close.checkpoint.seq !== close.through || !seen || seen.hash !== close.checkpoint.hash || seen.root !== close.checkpoint.root) {
-        throw new AckError('mismatch', `the countersigned checkpoint (seq ${close.checkpoint.seq}) is not the checkpoint in this journal`);
-      }
-      if (close.checkpoint.terminal !== this.terminal || !isHex(close.checkpoint.root, 32)) throw new AckError('mismatch', 'countersigned checkpoint names another terminal');
     } catch (err) {
-      if (err instanceof AckError) failAt('bad_ack', err.message, record.seq);
+      if (err instanceof RecordFormatError || err instanceof AckError) failAt('bad_ack', err.message);
       throw err;
     }
+    if (this.options.acquirerPublicKey) this.countersigned++;
+    else this.acksUnverified++;
+    // No later ack may name a checkpoint at or before this one: those entries are done with.
+    for (const seq of this.openCheckpoints.keys()) {
+      if (seq > through) break;
+      this.openCheckpoints.delete(seq);
+    }
+    this.settledThrough = through;
+  }
+}
+
+/** Checks an anchor before any record is read: a balanced close ack signed by the acquirer. */
+function verifiedAnchor(anchor: unknown, acquirerPublicKey: Uint8Array): CountersignedCheckpoint {
+  try {
+    verifyAckSignature(anchor, acquirerPublicKey);
+    return checkBalancedCloseAck(anchor).checkpoint;
+  } catch (err) {
+    if (err instanceof AckError) throw new VerifyFailure('anchor_mismatch', undefined, undefined, `anchor rejected: ${err.message}`);
+    throw err;
   }
 }
