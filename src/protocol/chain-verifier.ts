@@ -230,8 +230,8 @@ export class ChainVerifier {
   }
 
   /**
-   * Ends verification: the record count and head hash the header declares, and an anchor the
-   * journal must reach. `endLine`: the line after the last one, named by failures found at the
+   * Ends verification: the record count the header declares, an anchor the journal must reach
+   * (outside evidence first), then the header's head hash. `endLine`: the line after the last one, named by failures found at the
    * end (with the seq of the first missing record).
    */
   finish(endLine?: number): VerifySummary {
@@ -240,9 +240,6 @@ export class ChainVerifier {
     if (this.header && this.header.records !== this.expectedSeq) {
       throw new VerifyFailure('truncated', missing, endLine, `end of file: the export header declares ${this.header.records} records but ${this.expectedSeq} were found`);
     }
-    if (this.header && this.header.headHash !== this.prev) {
-      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, `the header's headHash ${this.header.headHash} is not the hash of the last record (${this.prev})`);
-    }
     if (this.anchor && this.anchoredAt === undefined) {
       throw new VerifyFailure(
         'truncated',
@@ -250,6 +247,9 @@ export class ChainVerifier {
         endLine,
         `the journal ends at seq ${this.expectedSeq - 1}, but the acquirer countersigned a checkpoint at seq ${this.anchor.seq}: records were removed from the end`,
       );
+    }
+    if (this.header && this.header.headHash !== this.prev) {
+      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, `the header's headHash ${this.header.headHash} is not the hash of the last record (${this.prev})`);
     }
     return {
       terminal: this.terminal,
