@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { PUBLIC_KEY_PROBLEMS, publicKeyProblem } from '../crypto/ed25519.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure, type VerifyFailureCode, type VerifySummary } from '../protocol/chain-verifier.js';
-import type { CloseAck } from '../protocol/settlement.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
 import type { TerminalRecords } from '../app/inspect.js';
+import { readAnchorFile } from './anchor-file.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 
 type Out = (line: string) => void;
@@ -54,22 +54,16 @@ export async function verifyCommand(
 
 async function verify(file: string, options: { publicKey?: string; acquirerKey?: string; anchor?: string }): Promise<VerifySummary> {
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+  if (options.anchor !== undefined && options.acquirerKey === undefined) throw new CliError('--anchor needs --acquirer-key: an anchor is only worth its signature');
   const expectedPublicKey = parseHexKey(options.publicKey, '--public-key');
   const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');
   const acquirerKeyProblem = acquirerPublicKey && publicKeyProblem(acquirerPublicKey);
   if (acquirerKeyProblem) throw new CliError(`--acquirer-key is ${PUBLIC_KEY_PROBLEMS[acquirerKeyProblem]}: no signature verifies under it`);
-  let anchor: CloseAck | undefined;
-  if (options.anchor) {
-    try {
-      anchor = JSON.parse(readFileSync(options.anchor, 'utf8')) as CloseAck;
-    } catch (e) {
-      throw new CliError(`cannot read the anchor ${options.anchor}: ${(e as Error).message}`);
-    }
-  }
+  const anchor = options.anchor !== undefined ? readAnchorFile(options.anchor) : undefined;
   return verifyExportFile(file, {
     ...(expectedPublicKey ? { expectedPublicKey } : {}),
     ...(acquirerPublicKey ? { acquirerPublicKey } : {}),
-    ...(anchor ? { anchor } : {}),
+    ...(anchor !== undefined ? { anchor } : {}),
   });
 }
 
