@@ -1,12 +1,12 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PUBLIC_KEY_PROBLEMS, publicKeyProblem } from '../crypto/ed25519.js';
 import { formatMoney } from '../protocol/assets.js';
 import { VerifyFailure, type VerifyFailureCode, type VerifySummary } from '../protocol/chain-verifier.js';
-import type { CloseAck } from '../protocol/settlement.js';
 import { issuerKey, type WalletIssuerKey } from '../protocol/wallet/certificate.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
 import type { TerminalRecords } from '../app/inspect.js';
+import { readAnchorFile } from './anchor-file.js';
 import { CliError, EXIT, parseHexKey } from './exit.js';
 
 type Out = (line: string) => void;
@@ -84,20 +84,13 @@ async function verify(file: string, options: VerifyOptions): Promise<VerifySumma
   const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');
   const acquirerKeyProblem = acquirerPublicKey && publicKeyProblem(acquirerPublicKey);
   if (acquirerKeyProblem) throw new CliError(`--acquirer-key is ${PUBLIC_KEY_PROBLEMS[acquirerKeyProblem]}: no signature verifies under it`);
-  let anchor: CloseAck | undefined;
-  if (options.anchor) {
-    try {
-      anchor = JSON.parse(readFileSync(options.anchor, 'utf8')) as CloseAck;
-    } catch (e) {
-      throw new CliError(`cannot read the anchor ${options.anchor}: ${(e as Error).message}`);
-    }
-  }
+  const anchor = options.anchor !== undefined ? readAnchorFile(options.anchor) : undefined;
   const walletIssuers = issuerKeysOf(options.issuerKey);
   return verifyExportFile(file, {
     ...(walletIssuers ? { walletIssuers } : {}),
     ...(expectedPublicKey ? { expectedPublicKey } : {}),
     ...(acquirerPublicKey ? { acquirerPublicKey } : {}),
-    ...(anchor ? { anchor } : {}),
+    ...(anchor !== undefined ? { anchor } : {}),
   });
 }
 

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fromHex, isHex, toHex } from '../encoding/hex.js';
 import { inclusionProof, verifyConsistency, verifyInclusion } from '../protocol/merkle.js';
 import type { SignedRecord } from '../protocol/record.js';
-import { AckError, checkCloseAck, verifyAckSignature, type CountersignedCheckpoint } from '../protocol/settlement.js';
+import { checkBalancedCloseAck } from '../protocol/balanced-ack.js';
+import { AckError, verifyAckSignature, type CountersignedCheckpoint } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
+import { readAnchorFile } from './anchor-file.js';
 import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
 
 type Out = (line: string) => void;
@@ -127,18 +129,12 @@ export function checkProofCommand(file: string, options: { anchor?: string; acqu
   return failed(`${file} is not a posd inclusion or consistency proof (docs/journal.md, section 7)`);
 }
 
+/** The anchor as `journal verify` reads and checks it (docs/journal.md, section 9): a balanced close ack signed by the acquirer. */
 function readAnchor(file: string, acquirerKey: Uint8Array): CountersignedCheckpoint {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new CliError(`cannot read the anchor ${file}: ${(e as Error).message}`);
-  }
+  const value = readAnchorFile(file);
   try {
     verifyAckSignature(value, acquirerKey);
-    const ack = checkCloseAck(value);
-    if (!ack.balanced || !ack.checkpoint) throw new AckError('malformed', 'not a balanced close with a countersigned checkpoint');
-    return ack.checkpoint;
+    return checkBalancedCloseAck(value).checkpoint;
   } catch (e) {
     if (e instanceof AckError) throw new CliError(`the anchor ${file} is refused: ${e.message}`, EXIT.failed);
     throw e;
@@ -146,15 +142,17 @@ function readAnchor(file: string, acquirerKey: Uint8Array): CountersignedCheckpo
 }
 
 const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isTerminal = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
 const isPath = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 128 && v.every((p) => isHex(p, 32));
 const isHead = (v: unknown): v is TreeHead => {
   const h = v as Partial<TreeHead> | null;
-  return typeof h === 'object' && h !== null && isSize(h.checkpointSeq) && isSize(h.size) && isHex(h.root, 32);
+  // A checkpoint's size is its seq (docs/journal.md, section 4): the proof's tree is that checkpoint's.
+  return typeof h === 'object' && h !== null && isSize(h.checkpointSeq) && h.size === h.checkpointSeq && isHex(h.root, 32);
 };
 
 function isConsistencyDocument(v: unknown): v is ConsistencyProofDocument {
   const d = v as Partial<ConsistencyProofDocument> | null;
-  return typeof d === 'object' && d !== null && d.type === 'consistency' && typeof d.terminal === 'string' && isHead(d.from) && isHead(d.to) && isPath(d.path);
+  return typeof d === 'object' && d !== null && d.type === 'consistency' && isTerminal(d.terminal) && isHead(d.from) && isHead(d.to) && isPath(d.path);
 }
 
 function isInclusionDocument(v: unknown): v is InclusionProofDocument {
@@ -163,10 +161,10 @@ function isInclusionDocument(v: unknown): v is InclusionProofDocument {
     typeof d === 'object' &&
     d !== null &&
     (d.type === undefined || d.type === 'inclusion') &&
-    typeof d.terminal === 'string' &&
+    isTerminal(d.terminal) &&
     isSize(d.seq) &&
     isSize(d.checkpointSeq) &&
-    isSize(d.treeSize) &&
+    d.treeSize === d.checkpointSeq &&
     isHex(d.recordHash, 32) &&
     isHex(d.root, 32) &&
     isPath(d.path)

@@ -8,7 +8,7 @@ import { CodedError } from '../errors/coded-error.js';
  */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-export type CanonicalJsonErrorCode = 'not_json' | 'lone_surrogate' | 'not_safe_integer' | 'too_deep' | 'not_canonical';
+export type CanonicalJsonErrorCode = 'not_json' | 'lone_surrogate' | 'not_safe_integer' | 'too_deep' | 'not_canonical' | 'duplicate_member';
 
 export class CanonicalJsonError extends CodedError<CanonicalJsonErrorCode> {
   override readonly name = 'CanonicalJsonError';
@@ -30,18 +30,81 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Parses text that must be canonical JSON: valid JSON whose canonical serialisation is the text
- * itself, byte for byte. Throws CanonicalJsonError (`not_json`, `not_canonical`, or why the
- * value has no canonical form).
+ * itself, byte for byte. Throws CanonicalJsonError (`not_json`, `duplicate_member`,
+ * `not_canonical`, or why the value has no canonical form).
  */
 export function parseCanonicalJson(text: string): JsonValue {
-  let value: unknown;
+  const value = parseJson(text);
+  if (canonicalJson(value) !== text) {
+    const duplicate = duplicateMember(text);
+    if (duplicate !== undefined) throw duplicateError(duplicate);
+    throw new CanonicalJsonError('not_canonical', 'valid JSON, but not in canonical form');
+  }
+  return value as JsonValue;
+}
+
+/**
+ * Parses JSON in any spelling, refusing an object with two members of the same name (which
+ * JSON.parse would silently resolve to the last). Throws CanonicalJsonError (`not_json`,
+ * `duplicate_member`); the value may still have no canonical form.
+ */
+export function parseJsonWithoutDuplicates(text: string): unknown {
+  const value = parseJson(text);
+  const duplicate = duplicateMember(text);
+  if (duplicate !== undefined) throw duplicateError(duplicate);
+  return value;
+}
+
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new CanonicalJsonError('not_json', `not JSON: ${(err as Error).message}`);
   }
-  if (canonicalJson(value) !== text) throw new CanonicalJsonError('not_canonical', 'valid JSON, but not in canonical form');
-  return value as JsonValue;
+}
+
+function duplicateError(name: string): CanonicalJsonError {
+  return new CanonicalJsonError('duplicate_member', `an object has two members named ${JSON.stringify(name)}`);
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The first member name that occurs twice in one object of `text`, compared after unescaping
+ * ("a" and "\u0061" are the same name), or undefined. `text` must be valid JSON (JSON.parse
+ * accepted it). One pass, no recursion: the work and memory are linear in the text.
+ */
+export function duplicateMember(text: string): string | undefined {
+  const open: (Set<string> | null)[] = []; // per open container: its member names, null for an array
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = i + 1;
+      while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      if (expectName) {
+        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        const names = open[open.length - 1]!;
+        if (names.has(name)) return name;
+        names.add(name);
+        expectName = false;
+      }
+      i = end;
+    } else if (c === 0x7b /* { */) {
+      open.push(new Set());
+      expectName = true;
+    } else if (c === 0x5b /* [ */) {
+      open.push(null);
+      expectName = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      open.pop();
+      expectName = false;
+    } else if (c === 0x2c /* , */) {
+      expectName = open.length > 0 && open[open.length - 1] !== null;
+    }
+  }
+  return undefined;
 }
 
 function write(value: unknown, path: string, depth: number): string {

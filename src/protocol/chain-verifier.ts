@@ -1,17 +1,20 @@
-import { CanonicalJsonError, canonicalJson } from '../encoding/canonical-json.js';
+import { CanonicalJsonError, canonicalJson, duplicateMember } from '../encoding/canonical-json.js';
 import { CodedError } from '../errors/coded-error.js';
-import { fromHex, isHex, toHex } from '../encoding/hex.js';
+import { fromHex, toHex } from '../encoding/hex.js';
 import { PUBLIC_KEY_PROBLEMS, keyIdOf, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/sha256.js';
+import { checkBalancedCloseAck } from './balanced-ack.js';
 import { DayCloseChecker, type DayCloseFailureCode } from './day-close-rules.js';
 import { DOMAIN, GENESIS_PREV } from './domains.js';
+import type { ExportHeader } from './export-format.js';
 import { MerkleFrontier } from './merkle.js';
 import { applyToTotals, sameTotals, type SignedRecord, type Totals } from './record.js';
 import { recordSigningInput, recordTexts } from './record-codec.js';
-import { RecordFormatError, validateSignedRecord } from './record-validate.js';
+import { RecordFormatError, checkRecordedAck, validateSignedRecord } from './record-validate.js';
+import { ReturnLedger } from './return-ledger.js';
+import { AckError, verifyAckSignature, type CountersignedCheckpoint } from './settlement.js';
 import { walletProofProblem } from './wallet/record-proof.js';
 import type { WalletIssuerKey } from './wallet/certificate.js';
-import { AckError, checkCloseAck, verifyAckSignature, type CloseAck } from './settlement.js';
 import { proofStatementOfRecord, verifyPaymentProof } from './authorization.js';
 
 export type VerifyFailureCode =
@@ -23,10 +26,12 @@ export type VerifyFailureCode =
   | 'bad_key'
   | 'bad_signature'
   | 'bad_totals'
+  | 'bad_return'
   | 'bad_genesis'
   | 'bad_rotation'
   | 'bad_checkpoint'
   | 'bad_ack'
+  | 'bad_header'
   | DayCloseFailureCode
   | 'bad_profile'
   | 'bad_wallet_proof'
@@ -50,6 +55,26 @@ export class VerifyFailure extends CodedError<VerifyFailureCode> {
   }
 }
 
+/** Options that cannot work together: a programming error, not a verdict on a journal. */
+export class VerifierSetupError extends CodedError<'anchor_needs_key'> {
+  override readonly name = 'VerifierSetupError';
+}
+
+export interface VerifierOptions {
+  /** Pin the terminal's genesis public key; without it the key in the genesis record is taken on trust. */
+  expectedPublicKey?: Uint8Array;
+  /** The acquirer's public key, to verify countersigned checkpoints in settlement acks and the anchor. */
+  acquirerPublicKey?: Uint8Array;
+  /**
+   * An anchor: a balanced close ack as the acquirer serves it (parsed JSON). Checked when the
+   * verifier is made (signature under acquirerPublicKey, which it needs), then against the record
+   * at its seq when that record is reached, and at the end (the journal must reach it).
+   */
+  anchor?: unknown;
+  /** The wallet issuers' keys, to verify the certificates in offline wallet payments; without them only the wallets' own signatures are checked. */
+  walletIssuers?: readonly WalletIssuerKey[];
+}
+
 /** Where a resumed verification starts: the record just before, trusted. */
 export interface ChainState {
   terminal: string;
@@ -58,15 +83,6 @@ export interface ChainState {
   after: { seq: number; hash: string; totals: Totals; checkpoint?: { root: string } };
   /** The Merkle right edge over records 0 .. after.seq (inclusive). */
   frontier: MerkleFrontier;
-}
-
-export interface VerifierOptions {
-  /** Pin the terminal's genesis public key; without it the key in the genesis record is taken on trust. */
-  expectedPublicKey?: Uint8Array;
-  /** The acquirer's public key, to verify countersigned checkpoints in settlement acks. */
-  acquirerPublicKey?: Uint8Array;
-  /** The wallet issuers' keys, to verify the certificates in offline wallet payments; without them only the wallets' own signatures are checked. */
-  walletIssuers?: readonly WalletIssuerKey[];
 }
 
 export interface VerifySummary {
@@ -87,11 +103,18 @@ export interface VerifySummary {
   anchoredAt?: number;
 }
 
+type FailAt = (code: VerifyFailureCode, message: string, seq?: number) => never;
+
+/** The line the export header is on. */
+const HEADER_LINE = 1;
+
 /**
- * Verifies a journal record by record, in O(log n) memory (plus one entry per checkpoint, and one
- * byte per record for the day closes' totals by tender):
- * canonical form, seq continuity, hash chain, signatures under the key in force, grand totals,
- * key rotations, checkpoint Merkle roots, the acquirer's countersignatures and day closes.
+ * Verifies a journal record by record (docs/journal.md, section 9): canonical form, seq
+ * continuity, hash chain, signatures under the key in force, grand totals, the return rules,
+ * key rotations, checkpoint Merkle roots and the acquirer's countersignatures, and the export
+ * header and an anchor when given. Memory: O(log n) for the Merkle tree, 12 bytes per record for
+ * the return rules (ReturnLedger), one byte per record for the day closes' totals by tender,
+ * one entry per checkpoint that no ack has yet settled.
  */
 export class ChainVerifier {
   private expectedSeq = 0;
@@ -101,7 +124,14 @@ export class ChainVerifier {
   private keyId: string | undefined;
   private totals: Totals = {};
   private frontier = new MerkleFrontier();
-  private readonly checkpointsSeen = new Map<number, { hash: string; root: string; line: number | undefined }>();
+  private readonly returns = new ReturnLedger();
+  /** Checkpoints a later ack may still countersign: those after the last ack's `through`, in seq order. */
+  private readonly openCheckpoints = new Map<number, { hash: string; root: string }>();
+  private settledThrough = -1;
+  private readonly anchor: CountersignedCheckpoint | undefined;
+  private anchoredAt: number | undefined;
+  private header: ExportHeader | undefined;
+  private checkpoints = 0;
   private countersigned = 0;
   private acksUnverified = 0;
   private keyRotations = 0;
@@ -109,25 +139,34 @@ export class ChainVerifier {
   /** The version of the last `profile` record: profiles are only ever journaled in rising versions. */
   private profileVersion = 0;
   private walletProofs = 0;
+  /** A resumed verifier has not seen the payments before this seq: returns of them are not its to check. */
+  private firstSeq = 0;
 
-  constructor(private readonly options: VerifierOptions = {}) {}
+  constructor(private readonly options: VerifierOptions = {}) {
+    if (options.anchor !== undefined) {
+      if (!options.acquirerPublicKey) throw new VerifierSetupError('anchor_needs_key', 'an anchor needs the acquirer public key: it is only worth its signature');
+      this.anchor = verifiedAnchor(options.anchor, options.acquirerPublicKey);
+    }
+  }
 
   /**
    * A verifier that continues from a record already trusted (an anchored checkpoint): the next
    * record must follow it in seq, chain to its hash, be signed by the key in force and carry the
    * totals after it. Used by the terminal to check its own journal from its newest countersigned
-   * checkpoint to the head, without reading what the checkpoint already commits to.
+   * checkpoint to the head, without reading what the checkpoint already commits to. Returns of
+   * payments before the checkpoint are left to the full check (the background audit).
    */
   static resume(state: ChainState, options: VerifierOptions = {}): ChainVerifier {
     const verifier = new ChainVerifier(options);
     verifier.expectedSeq = state.after.seq + 1;
+    verifier.firstSeq = state.after.seq + 1;
     verifier.prev = state.after.hash;
     verifier.terminal = state.terminal;
     verifier.publicKey = state.publicKey;
     verifier.keyId = keyIdOf(state.publicKey);
     verifier.totals = state.after.totals;
     verifier.frontier = state.frontier;
-    if (state.after.checkpoint) verifier.checkpointsSeen.set(state.after.seq, { hash: state.after.hash, root: state.after.checkpoint.root, line: undefined });
+    if (state.after.checkpoint) verifier.openCheckpoints.set(state.after.seq, { hash: state.after.hash, root: state.after.checkpoint.root });
     return verifier;
   }
 
@@ -136,12 +175,25 @@ export class ChainVerifier {
     return this.expectedSeq;
   }
 
+  /** Checkpoints held for acks still to come (the memory bound of section 9). */
+  get heldCheckpoints(): number {
+    return this.openCheckpoints.size;
+  }
+
+  /** The export header (line 1): checked against the genesis record, the count of records and the last record's hash. */
+  expectHeader(header: ExportHeader): void {
+    this.header = header;
+  }
+
   /** Feeds the canonical text of the next record (one export line). */
   push(text: string, line?: number): void {
     const seqHint = this.expectedSeq;
-    const failAt = (code: VerifyFailureCode, message: string, seq: number | undefined = seqHint): never => {
+    const failAt: FailAt = (code, message, seq = seqHint) => {
       throw new VerifyFailure(code, seq, line, message);
     };
+    if (this.header && seqHint >= this.header.records) {
+      failAt('bad_header', `the header declares ${this.header.records} records, but the file holds more`);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -150,43 +202,71 @@ export class ChainVerifier {
     }
     let record: SignedRecord;
     try {
-      record = validateSignedRecord(parsed);
+      record = validateSignedRecord(parsed, { ackRules: false });
     } catch (err) {
       if (err instanceof RecordFormatError) failAt('malformed', err.message);
       throw err;
-    }
-    const seq = record.seq;
-    if (seq !== this.expectedSeq) {
-      failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
     }
     let texts: ReturnType<typeof recordTexts>;
     try {
       texts = recordTexts(record);
     } catch (err) {
-      if (err instanceof CanonicalJsonError) failAt('malformed', `the record has no canonical form: ${err.message}`, seq);
+      if (err instanceof CanonicalJsonError) failAt('malformed', `the record has no canonical form: ${err.message}`);
       throw err;
     }
-    if (texts.signed !== text) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)', seq);
+    // Only a line that is not canonical can repeat a member: look for one only then.
+    const canonical = texts.signed === text;
+    if (!canonical) {
+      const duplicate = duplicateMember(text);
+      if (duplicate !== undefined) failAt('malformed', `an object has two members named ${JSON.stringify(duplicate)} (a duplicate member)`);
+    }
+    const seq = record.seq;
+    if (seq !== this.expectedSeq) {
+      failAt('bad_seq', seq < this.expectedSeq ? `seq ${seq} repeats or goes backwards (expected ${this.expectedSeq})` : `seq jumps from ${this.expectedSeq - 1} to ${seq}: records are missing`, seq);
+    }
+    if (!canonical) failAt('not_canonical', 'the line is not the canonical form of the record (altered?)');
     if (this.terminal === undefined) {
       this.startGenesis(record, failAt);
     } else if (record.terminal !== this.terminal) {
-      failAt('bad_terminal', `record belongs to terminal ${record.terminal}, not ${this.terminal}`, seq);
+      failAt('bad_terminal', `record belongs to terminal ${record.terminal}, not ${this.terminal}`);
     }
-    if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`, seq);
-    if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`, seq);
-    if (!verify(fromHex(record.sig, 64), recordSigningInput(texts.unsigned), this.publicKey!)) failAt('bad_signature', 'signature does not verify', seq);
+    if (record.prev !== this.prev) failAt('bad_prev', `prev ${record.prev.slice(0, 16)}… does not match the hash of record ${seq - 1} (${this.prev.slice(0, 16)}…): the chain is broken`);
+    if (record.key !== this.keyId) failAt('bad_key', `signed with key ${record.key}, but key ${this.keyId} is in force`);
+    if (!verify(fromHex(record.sig, 64), recordSigningInput(texts.unsigned), this.publicKey!)) failAt('bad_signature', 'signature does not verify');
     const totals = applyToTotals(this.totals, record);
-    if (!sameTotals(totals, record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`, seq);
+    if (!sameTotals(totals, record.totals)) failAt('bad_totals', `grand totals ${canonicalJson(record.totals)} should be ${canonicalJson(totals)}`);
     const hash = toHex(sha256(text));
     switch (record.kind) {
+      case 'payment':
+        this.returns.payment(seq, record.body.asset, record.body.amount);
+        if (record.body.tender === 'wallet_tap' || record.body.tender === 'offline_qr') {
+          const problem = walletProofProblem(record, this.options.walletIssuers);
+          if (problem) failAt('bad_wallet_proof', `${record.body.tender} payment: ${problem}`);
+          this.walletProofs++;
+        }
+        this.checkPaymentProof(record, failAt);
+        break;
+      case 'profile':
+        if (record.body.version <= this.profileVersion) failAt('bad_profile', `profile version ${record.body.version} after version ${this.profileVersion}: a profile was downgraded`);
+        this.profileVersion = record.body.version;
+        break;
+      case 'refund':
+      case 'void':
+      case 'reversal': {
+        if (record.body.of < this.firstSeq && record.body.of >= 0) break;
+        const problem = this.returns.apply(record.kind, seq, record.body);
+        if (problem !== undefined) failAt('bad_return', problem);
+        break;
+      }
       case 'genesis':
-        if (seq !== 0) failAt('bad_genesis', 'a genesis record after seq 0', seq);
+        if (seq !== 0) failAt('bad_genesis', 'a genesis record after seq 0');
         break;
       case 'checkpoint': {
-        if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`, seq);
+        if (record.body.size !== seq) failAt('bad_checkpoint', `checkpoint size ${record.body.size} must equal its seq ${seq}`);
         const root = toHex(this.frontier.root());
-        if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`, seq);
-        this.checkpointsSeen.set(seq, { hash, root, line });
+        if (record.body.root !== root) failAt('bad_checkpoint', `checkpoint root does not match the records before it (expected ${root})`);
+        this.openCheckpoints.set(seq, { hash, root });
+        this.checkpoints++;
         break;
       }
       case 'settlement_ack':
@@ -195,23 +275,19 @@ export class ChainVerifier {
       case 'key_rotation':
         this.rotate(record, failAt);
         break;
-      case 'profile':
-        if (record.body.version <= this.profileVersion) failAt('bad_profile', `profile version ${record.body.version} after version ${this.profileVersion}: a profile was downgraded`, seq);
-        this.profileVersion = record.body.version;
-        break;
-      case 'payment':
-        if (record.body.tender === 'wallet_tap' || record.body.tender === 'offline_qr') {
-          const problem = walletProofProblem(record, this.options.walletIssuers);
-          if (problem) failAt('bad_wallet_proof', `${record.body.tender} payment: ${problem}`, seq);
-          this.walletProofs++;
-        }
-        this.checkPaymentProof(record, failAt);
-        break;
       default:
         break;
     }
     const dayClose = this.dayCloses.observe(record);
-    if (dayClose) failAt(dayClose.code, dayClose.message, seq);
+    if (dayClose) failAt(dayClose.code, dayClose.message);
+    if (seq === 0) this.checkHeaderAgainstGenesis(record);
+    if (this.anchor && seq === this.anchor.seq) {
+      const root = record.kind === 'checkpoint' ? record.body.root : undefined;
+      if (hash !== this.anchor.hash || root !== this.anchor.root) {
+        failAt('anchor_mismatch', `the record at seq ${seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
+      }
+      this.anchoredAt = seq;
+    }
     this.frontier.add(fromHex(hash, 32));
     this.totals = totals;
     this.prev = hash;
@@ -219,78 +295,78 @@ export class ChainVerifier {
   }
 
   /**
-   * Ends verification; with an anchor (a countersigned checkpoint the acquirer holds) detects a
-   * truncated or rewritten tail. `endLine`: the line after the last one, named by failures found
-   * at the end (with the seq of the first missing record).
+   * Ends verification: the record count the header declares, an anchor the journal must reach
+   * (outside evidence first), then the header's head hash. `endLine`: the line after the last one, named by failures found at the
+   * end (with the seq of the first missing record).
    */
-  finish(anchor?: CloseAck, declaredRecords?: number, endLine?: number): VerifySummary {
-    if (this.terminal === undefined) throw new VerifyFailure('truncated', 0, endLine, 'end of file: the journal has no records');
-    if (declaredRecords !== undefined && declaredRecords !== this.expectedSeq) {
-      throw new VerifyFailure('truncated', this.expectedSeq, endLine, `end of file: the export header declares ${declaredRecords} records but ${this.expectedSeq} were found`);
+  finish(endLine?: number): VerifySummary {
+    const missing = this.expectedSeq;
+    if (this.terminal === undefined) throw new VerifyFailure('truncated', 0, endLine, 'end of file: the journal has no records (not even its genesis)');
+    if (this.header && this.header.records !== this.expectedSeq) {
+      throw new VerifyFailure('truncated', missing, endLine, `end of file: the export header declares ${this.header.records} records but ${this.expectedSeq} were found`);
     }
-    const summary: VerifySummary = {
+    if (this.anchor && this.anchoredAt === undefined) {
+      throw new VerifyFailure(
+        'truncated',
+        missing,
+        endLine,
+        `the journal ends at seq ${this.expectedSeq - 1}, but the acquirer countersigned a checkpoint at seq ${this.anchor.seq}: records were removed from the end`,
+      );
+    }
+    if (this.header && this.header.headHash !== this.prev) {
+      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, `the header's headHash ${this.header.headHash} is not the hash of the last record (${this.prev})`);
+    }
+    return {
       terminal: this.terminal,
       records: this.expectedSeq,
       headSeq: this.expectedSeq - 1,
       headHash: this.prev,
       totals: this.totals,
-      checkpoints: this.checkpointsSeen.size,
+      checkpoints: this.checkpoints,
       countersigned: this.countersigned,
       acksUnverified: this.acksUnverified,
       keyRotations: this.keyRotations,
       walletProofs: this.walletProofs,
       walletCertificatesUnverified: this.options.walletIssuers ? 0 : this.walletProofs,
+      ...(this.anchoredAt !== undefined ? { anchoredAt: this.anchoredAt } : {}),
     };
-    if (anchor) {
-      const cp = this.verifiedAnchor(anchor);
-      if (cp.seq > summary.headSeq) {
-        throw new VerifyFailure('truncated', cp.seq, endLine, `the journal ends at seq ${summary.headSeq}, but the acquirer countersigned a checkpoint at seq ${cp.seq}: records were removed from the end`);
-      }
-      const seen = this.checkpointsSeen.get(cp.seq);
-      if (!seen || seen.hash !== cp.hash || seen.root !== cp.root) {
-        throw new VerifyFailure('anchor_mismatch', cp.seq, seen?.line, `the record at seq ${cp.seq} is not the checkpoint the acquirer countersigned: the journal was rewritten`);
-      }
-      summary.anchoredAt = cp.seq;
-    }
-    return summary;
   }
 
-  private verifiedAnchor(anchor: CloseAck): NonNullable<CloseAck['checkpoint']> {
-    if (!this.options.acquirerPublicKey) throw new VerifyFailure('anchor_mismatch', undefined, undefined, 'an anchor needs the acquirer public key to be checked');
-    try {
-      verifyAckSignature(anchor, this.options.acquirerPublicKey);
-      const ack = checkCloseAck(anchor);
-      if (!ack.balanced || !ack.checkpoint) throw new AckError('malformed', 'the anchor is not a balanced close with a checkpoint');
-      if (ack.checkpoint.terminal !== this.terminal) throw new AckError('mismatch', `the anchor is for terminal ${ack.checkpoint.terminal}`);
-      return ack.checkpoint;
-    } catch (err) {
-      if (err instanceof AckError) throw new VerifyFailure('anchor_mismatch', undefined, undefined, `anchor rejected: ${err.message}`);
-      throw err;
-    }
-  }
-
-  private startGenesis(record: SignedRecord, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
-    if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record', record.seq);
+  private startGenesis(record: SignedRecord, failAt: FailAt): void {
+    if (record.kind !== 'genesis') failAt('bad_genesis', 'the journal does not start with a genesis record');
     const publicKey = fromHex(record.body.publicKey, 32);
     const problem = publicKeyProblem(publicKey);
-    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, 0);
+    if (problem) failAt('bad_genesis', `the genesis public key is ${PUBLIC_KEY_PROBLEMS[problem]}`);
     const keyId = keyIdOf(publicKey);
-    if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key', 0);
+    if (record.terminal !== keyId || record.key !== keyId) failAt('bad_genesis', 'terminal id and key id must both be the key id of the genesis public key');
     if (this.options.expectedPublicKey && toHex(this.options.expectedPublicKey) !== record.body.publicKey) {
-      failAt('bad_genesis', `genesis public key ${record.body.publicKey} is not the expected ${toHex(this.options.expectedPublicKey)}`, 0);
+      failAt('bad_genesis', `genesis public key ${record.body.publicKey} is not the expected ${toHex(this.options.expectedPublicKey)}`);
+    }
+    if (this.anchor && this.anchor.terminal !== record.terminal) {
+      throw new VerifyFailure('anchor_mismatch', undefined, undefined, `the anchor countersigns a checkpoint of terminal ${this.anchor.terminal}, not of this journal's ${record.terminal}`);
     }
     this.terminal = record.terminal;
     this.publicKey = publicKey;
     this.keyId = keyId;
   }
 
-  private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+  private checkHeaderAgainstGenesis(record: SignedRecord): void {
+    const header = this.header;
+    if (!header || record.kind !== 'genesis') return;
+    const fail = (message: string): never => {
+      throw new VerifyFailure('bad_header', undefined, HEADER_LINE, message);
+    };
+    if (header.terminal !== record.terminal) fail(`the header names terminal ${header.terminal}, the genesis record ${record.terminal}`);
+    if (header.publicKey !== record.body.publicKey) fail(`the header's publicKey ${header.publicKey} is not the genesis public key ${record.body.publicKey}`);
+  }
+
+  private rotate(record: Extract<SignedRecord, { kind: 'key_rotation' }>, failAt: FailAt): void {
     const next = fromHex(record.body.publicKey, 32);
     const problem = publicKeyProblem(next);
-    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`, record.seq);
+    if (problem) failAt('bad_rotation', `the new public key is ${PUBLIC_KEY_PROBLEMS[problem]}`);
     const statement = canonicalJson({ terminal: record.terminal, seq: record.seq, previousKey: record.key, publicKey: record.body.publicKey });
     if (!verify(fromHex(record.body.proof, 64), DOMAIN.keyRotation + statement, next)) {
-      failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)', record.seq);
+      failAt('bad_rotation', 'the new key did not prove possession (bad proof signature)');
     }
     this.publicKey = next;
     this.keyId = keyIdOf(next);
@@ -298,35 +374,51 @@ export class ChainVerifier {
   }
 
   /** With the acquirer's key: an online payment's proof (docs/authorization-protocol.md section 5) verifies. */
-  private checkPaymentProof(record: Extract<SignedRecord, { kind: 'payment' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
+  private checkPaymentProof(record: Extract<SignedRecord, { kind: 'payment' }>, failAt: FailAt): void {
     if (!this.options.acquirerPublicKey) return;
     const proof = proofStatementOfRecord(record);
     if (proof && !verifyPaymentProof(proof.statement, proof.proof, this.options.acquirerPublicKey)) {
-      failAt('bad_payment_proof', `the acquirer's proof of order ${record.body.ref} does not verify`, record.seq);
+      failAt('bad_payment_proof', `the acquirer's proof of order ${record.body.ref} does not verify`);
     }
   }
 
-  private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: (code: VerifyFailureCode, message: string, seq?: number) => never): void {
-    const ack = record.body.ack as unknown as CloseAck;
+  private checkAck(record: Extract<SignedRecord, { kind: 'settlement_ack' }>, failAt: FailAt): void {
+    let through: number;
     try {
-      if (this.options.acquirerPublicKey) {
-        verifyAckSignature(ack, this.options.acquirerPublicKey);
-        this.countersigned++;
-      } else {
-        this.acksUnverified++;
+      const ack = checkRecordedAck(record.body);
+      if (ack.terminal !== this.terminal) failAt('bad_ack', `the ack is for terminal ${ack.terminal}, not ${this.terminal}`);
+      if (this.options.acquirerPublicKey) verifyAckSignature(ack, this.options.acquirerPublicKey);
+      through = ack.through;
+      if (through <= this.settledThrough) {
+        failAt('bad_ack', `the ack settles through ${through}, but an earlier ack already settled through ${this.settledThrough}`);
       }
-      const close = checkCloseAck(ack);
-      if (close.close !== record.body.close || close.through !== record.body.through || !close.balanced || !close.checkpoint) {
-        throw new AckError('mismatch', 'the ack does not match the settlement it is recorded for');
+      const held = this.openCheckpoints.get(through);
+      const cp = ack.checkpoint;
+      if (!held || held.hash !== cp.hash || held.root !== cp.root) {
+        failAt('bad_ack', `the countersigned checkpoint (seq ${through}) is not a checkpoint of this journal: its record hash or root differs, or there is no checkpoint there`);
       }
-      const seen = this.checkpointsSeen.get(close.checkpoint.seq);
-      if (close.checkpoint.seq !== close.through || !seen || seen.hash !== close.checkpoint.hash || seen.root !== close.checkpoint.root) {
-        throw new AckError('mismatch', `the countersigned checkpoint (seq ${close.checkpoint.seq}) is not the checkpoint in this journal`);
-      }
-      if (close.checkpoint.terminal !== this.terminal || !isHex(close.checkpoint.root, 32)) throw new AckError('mismatch', 'countersigned checkpoint names another terminal');
     } catch (err) {
-      if (err instanceof AckError) failAt('bad_ack', err.message, record.seq);
+      if (err instanceof RecordFormatError || err instanceof AckError) failAt('bad_ack', err.message);
       throw err;
     }
+    if (this.options.acquirerPublicKey) this.countersigned++;
+    else this.acksUnverified++;
+    // No later ack may name a checkpoint at or before this one: those entries are done with.
+    for (const seq of this.openCheckpoints.keys()) {
+      if (seq > through) break;
+      this.openCheckpoints.delete(seq);
+    }
+    this.settledThrough = through;
+  }
+}
+
+/** Checks an anchor before any record is read: a balanced close ack signed by the acquirer. */
+function verifiedAnchor(anchor: unknown, acquirerPublicKey: Uint8Array): CountersignedCheckpoint {
+  try {
+    verifyAckSignature(anchor, acquirerPublicKey);
+    return checkBalancedCloseAck(anchor).checkpoint;
+  } catch (err) {
+    if (err instanceof AckError) throw new VerifyFailure('anchor_mismatch', undefined, undefined, `anchor rejected: ${err.message}`);
+    throw err;
   }
 }

@@ -1,5 +1,8 @@
 import { CanonicalJsonError, canonicalJson, hasLoneSurrogate } from '../encoding/canonical-json.js';
+import { CodedError } from '../errors/coded-error.js';
 import { MAX_RECORD_AMOUNT } from './assets.js';
+import { checkBalancedCloseAck, type BalancedCloseAck } from './balanced-ack.js';
+import { AckError } from './settlement.js';
 import {
   RECORD_VERSION,
   TENDERS,
@@ -20,23 +23,29 @@ export type RecordFormatErrorCode =
   | 'unexpected_field'
   | 'bad_amount'
   | 'unknown_asset'
-  | 'too_long';
+  | 'too_long'
+  | 'bad_ack';
 
 /** A record (or a draft) that breaks the format. `path` names the offending field. */
-export class RecordFormatError extends Error {
+export class RecordFormatError extends CodedError<RecordFormatErrorCode> {
   override readonly name = 'RecordFormatError';
   constructor(
-    readonly code: RecordFormatErrorCode,
+    code: RecordFormatErrorCode,
     readonly path: string,
     message: string,
   ) {
-    super(`${path}: ${message}`);
+    super(code, `${path}: ${message}`);
   }
 }
 
 export interface ValidationPolicy {
   /** Asset codes accepted; undefined accepts any well-formed code (a verifier of someone else's journal). */
   assets?: ReadonlySet<string>;
+  /**
+   * Check a settlement_ack's `ack` as a balanced close ack of its record (checkRecordedAck).
+   * Default true; a chain verifier turns it off and runs that check in its own later step.
+   */
+  ackRules?: boolean;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -82,12 +91,34 @@ function safeInt(value: unknown, path: string, min: number, max = Number.MAX_SAF
   return value;
 }
 
+/**
+ * Length in characters as docs/journal.md counts them: Unicode code points, so a character
+ * outside the Basic Multilingual Plane (a surrogate pair in UTF-16) is one. Only called on
+ * strings without lone surrogates.
+ */
+export function codePointLength(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/** A string of minLength..maxLength code points, without control characters or lone surrogates. */
 function text(value: unknown, path: string, maxLength: number, minLength = 1): string {
   if (typeof value !== 'string') fail('bad_field', path, `must be a string, got ${describe(value)}`);
-  if (value.length < minLength) fail('bad_field', path, 'must not be empty');
-  if (value.length > maxLength) fail('too_long', path, `must be at most ${maxLength} characters, got ${value.length}`);
+  if (minLength > 0 && value.length === 0) fail('bad_field', path, 'must not be empty');
   if (CONTROL_CHARS.test(value)) fail('bad_field', path, 'must not contain control characters');
   if (hasLoneSurrogate(value)) fail('bad_field', path, 'must not contain unpaired surrogates (not UTF-8)');
+  // A string has at least as many UTF-16 code units as code points: count only when it matters.
+  if (value.length > maxLength) {
+    const length = codePointLength(value);
+    if (length > maxLength) fail('too_long', path, `must be at most ${maxLength} characters, got ${length}`);
+  }
   return value;
 }
 
@@ -147,7 +178,7 @@ function tenderDetails(tender: string, body: Obj, path: string): void {
     if (problem) fail('bad_field', problem.member === 'ref' ? `${path}.ref` : `${path}.details.${problem.member}`, problem.message);
   }
   if (tender === 'code' || tender === 'merchant_qr') onlineDetails(d, `${path}.details`);
-  if (tender === 'cash' && d.tendered !== undefined) {
+  if (tender === 'cash' && (d.tendered !== undefined || d.change !== undefined)) {
     const tendered = safeInt(d.tendered, `${path}.details.tendered`, 0);
     const change = safeInt(d.change, `${path}.details.change`, 0);
     if (tendered < (body.amount as number) || tendered - change !== body.amount) {
@@ -223,6 +254,7 @@ export function validateBody(kind: RecordKind, value: unknown, policy: Validatio
       safeInt(body.through, `${path}.through`, 0);
       object(body.ack, `${path}.ack`);
       canonicalValue(body.ack, `${path}.ack`);
+      if (policy.ackRules !== false) checkRecordedAck({ close: body.close, through: body.through, ack: body.ack }, path);
       return;
     case 'profile':
       exactKeys(body, path, ['version', 'sha256', 'acquirer', 'expiresAt']);
@@ -265,6 +297,25 @@ function kindTotals(value: unknown, path: string): void {
     safeInt(entry.n, `${path}.${k}.n`, 0);
     safeInt(entry.amount, `${path}.${k}.amount`, 0);
   }
+}
+
+/**
+ * A settlement_ack body's `ack` is a balanced close ack (checkBalancedCloseAck) for the close id
+ * and `through` the record names. Throws RecordFormatError `bad_ack`. The signature and the
+ * checkpoint it countersigns are the chain verifier's to check.
+ */
+export function checkRecordedAck(body: { readonly close: unknown; readonly through: unknown; readonly ack: unknown }, path = 'body'): BalancedCloseAck {
+  let ack: BalancedCloseAck;
+  try {
+    ack = checkBalancedCloseAck(body.ack);
+  } catch (err) {
+    if (err instanceof AckError) fail('bad_ack', `${path}.ack`, err.message);
+    throw err;
+  }
+  if (ack.close !== body.close || ack.through !== body.through) {
+    fail('bad_ack', `${path}.ack`, `the ack settles ${ack.close} through ${ack.through}, but is recorded as ${String(body.close)} through ${String(body.through)}`);
+  }
+  return ack;
 }
 
 function validateTotals(value: unknown, path: string): void {

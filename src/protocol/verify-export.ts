@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { ChainVerifier, VerifyFailure, type VerifierOptions, type VerifySummary } from './chain-verifier.js';
-import { parseExportHeader } from './export-format.js';
-import type { CloseAck } from './settlement.js';
+import { ExportHeaderError, parseExportHeader } from './export-format.js';
 
 /**
  * The longest export line accepted. A record line is a few hundred bytes (a settlement ack a few
@@ -13,35 +12,41 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * Verifies an export file line by line, in bounded memory whatever its length or content (but
- * for one byte per record, docs/journal.md section 9).
- * Throws VerifyFailure naming the line (and the seq of the record there, or expected there)
- * for anything wrong with the file; other errors only when the file cannot be read.
+ * Verifies an export file line by line (docs/journal.md, sections 8 and 9), in bounded memory
+ * whatever its length or content (but for one byte per record): line 1 the header, then one
+ * record per line, every line ending in exactly one line feed. Throws VerifyFailure naming the
+ * line (and the seq of the record there, or expected there) for anything wrong with the file or
+ * the anchor; other errors only when the file cannot be read.
  */
-export async function verifyExportFile(file: string, options: VerifierOptions & { anchor?: CloseAck } = {}): Promise<VerifySummary> {
+export async function verifyExportFile(file: string, options: VerifierOptions = {}): Promise<VerifySummary> {
   const verifier = new ChainVerifier(options);
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: a byte-order mark is kept, so it makes its line malformed instead of vanishing.
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let lineNo = 0;
-  let declared: number | undefined;
-  const take = (bytes: Uint8Array): void => {
+  const take = (bytes: Uint8Array, terminated: boolean): void => {
     lineNo++;
     const seq = lineNo === 1 ? undefined : verifier.nextSeq;
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
-    let line: string;
+    const malformed = (message: string): never => {
+      throw new VerifyFailure('malformed', seq, lineNo, message);
+    };
+    if (!terminated) malformed('the file does not end with a line feed: its last line is incomplete');
+    if (bytes.length === 0) malformed('a blank line: every line holds the header or one record');
+    if (bytes[bytes.length - 1] === CR) malformed('the line ends in CR LF: lines end in a line feed alone');
+    let line = '';
     try {
-      line = utf8.decode(bytes.subarray(0, end));
+      line = utf8.decode(bytes);
     } catch {
-      throw new VerifyFailure('malformed', seq, lineNo, 'the line is not valid UTF-8');
+      malformed('the line is not valid UTF-8');
     }
     if (lineNo === 1) {
       try {
-        declared = parseExportHeader(line).records;
+        verifier.expectHeader(parseExportHeader(line));
       } catch (err) {
-        throw new VerifyFailure('malformed', undefined, 1, (err as Error).message);
+        if (err instanceof ExportHeaderError) malformed(err.message);
+        throw err;
       }
       return;
     }
-    if (line === '') return;
     verifier.push(line, lineNo);
   };
   const pending: Buffer[] = [];
@@ -51,7 +56,7 @@ export async function verifyExportFile(file: string, options: VerifierOptions & 
     for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, from)) {
       const piece = chunk.subarray(from, at);
       if (pendingLength + piece.length > MAX_LINE_BYTES) tooLong(lineNo + 1, verifier);
-      take(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
+      take(pending.length === 0 ? piece : Buffer.concat([...pending, piece]), true);
       pending.length = 0;
       pendingLength = 0;
       from = at + 1;
@@ -62,9 +67,9 @@ export async function verifyExportFile(file: string, options: VerifierOptions & 
       pending.push(chunk.subarray(from));
     }
   }
-  if (pendingLength > 0) take(Buffer.concat(pending));
+  if (pendingLength > 0) take(Buffer.concat(pending), false);
   if (lineNo === 0) throw new VerifyFailure('malformed', undefined, 1, 'the file is empty');
-  return verifier.finish(options.anchor, declared, lineNo + 1);
+  return verifier.finish(lineNo + 1);
 }
 
 function tooLong(lineNo: number, verifier: ChainVerifier): never {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,7 +31,8 @@ async function posctl(...args: string[]): Promise<{ code: number; stdout: string
 
 function writeExport(texts: readonly string[], terminal: string, publicKey: string): string {
   const file = join(tempDir(), 'journal.jsonl');
-  const header = exportHeader({ terminal, publicKey, records: texts.length, headHash: '0'.repeat(64), exportedAt: 1 });
+  const headHash = createHash('sha256').update(texts.at(-1)!).digest('hex');
+  const header = exportHeader({ terminal, publicKey, records: texts.length, headHash, exportedAt: 1 });
   writeFileSync(file, `${[header, ...texts].join('\n')}\n`);
   return file;
 }

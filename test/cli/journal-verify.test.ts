@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +102,7 @@ describe('posctl journal verify', () => {
     const header = JSON.parse(lines[0]!);
     const kept = lines.slice(1, -8);
     header.records = kept.length;
+    header.headHash = createHash('sha256').update(kept.at(-1)!).digest('hex');
     writeFileSync(file, `${[JSON.stringify(header), ...kept].join('\n')}\n`);
     const res = await posctl('journal', 'verify', file, ...keys);
     expect(res.code).toBe(1);

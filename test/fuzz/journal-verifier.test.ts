@@ -5,6 +5,8 @@ import { canonicalJson } from '../../src/encoding/canonical-json.js';
 import { fromHex, toHex } from '../../src/encoding/hex.js';
 import { ChainVerifier, VerifyFailure } from '../../src/protocol/chain-verifier.js';
 import { DOMAIN } from '../../src/protocol/domains.js';
+import { exportHeader, parseExportHeader } from '../../src/protocol/export-format.js';
+import { sha256 } from '../../src/crypto/sha256.js';
 import { merkleRoot } from '../../src/protocol/merkle.js';
 import { signAck, type CloseAck } from '../../src/protocol/settlement.js';
 import { ChainBuilder } from '../support/chain.js';
@@ -63,14 +65,18 @@ function validJournal(): { lines: string[]; acquirer: Signer } {
 }
 
 const { lines: VALID, acquirer: ACQUIRER } = validJournal();
+const HEADER = parseExportHeader(
+  exportHeader({ terminal: JSON.parse(VALID[0]!).terminal, publicKey: JSON.parse(VALID[0]!).body.publicKey, records: VALID.length, headHash: toHex(sha256(VALID.at(-1)!)), exportedAt: 1 }),
+);
 
 
 /** Runs lines through the verifier as `posctl journal verify` does (line numbers from 2, after the header). */
 function verifyLines(lines: readonly string[]): { ok: true } | { ok: false; failure: VerifyFailure } {
   const verifier = new ChainVerifier({ acquirerPublicKey: ACQUIRER.publicKey });
+  verifier.expectHeader(HEADER); // the header still declares the original journal
   try {
     lines.forEach((line, i) => verifier.push(line, i + 2));
-    verifier.finish(undefined, VALID.length, lines.length + 2); // the header still declares the original count
+    verifier.finish(lines.length + 2);
     return { ok: true };
   } catch (err) {
     if (err instanceof VerifyFailure) return { ok: false, failure: err };
@@ -211,7 +217,8 @@ describe('regressions the verifier fuzzing found', () => {
 
   it('a missing record at the end names the line after the last and the missing seq', () => {
     const verifier = new ChainVerifier();
+    verifier.expectHeader({ ...HEADER, records: 4 });
     VALID.slice(0, 3).forEach((line, i) => verifier.push(line, i + 2));
-    expect(() => verifier.finish(undefined, 4, 5)).toThrow(expect.objectContaining({ code: 'truncated', line: 5, seq: 3 }));
+    expect(() => verifier.finish(5)).toThrow(expect.objectContaining({ code: 'truncated', line: 5, seq: 3 }));
   });
 });

@@ -49,7 +49,7 @@ describe('record encoding', () => {
       '{"body":{"publicKey":"' + 'ef'.repeat(32) + '","software":"posd/0.1.0"},"key":"' + signer.keyId + '","kind":"genesis","prev":"' + 'ab'.repeat(32) +
         '","seq":0,"sig":"' + JSON.parse(text).sig + '","terminal":"' + signer.keyId + '","time":{"boot":"6f1c2c4e-0000-4000-8000-000000000001","mono":123456,"wall":1763880000000},"totals":{"CNY":{"in":3000,"n":2,"out":500}},"v":1}',
     );
-    // Ed25519 is deterministic: the same key and input always give these bytes (docs/journal.md quotes them).
+    // Ed25519 is deterministic: the same key and input always give these bytes (docs/journal.md section 5.2 has a complete example).
     expect(JSON.parse(text).sig).toBe(
       'da9792caf08de2f97ecb59664bd5e995b087ecbd1d09d751009dab8557b49215572437e0d95b4ff9cdc9dd8b1744236802e2527762911e148934c0994e110d07',
     );

@@ -40,9 +40,9 @@ describe('key rotation', () => {
     expect(drainer.status().counters).toMatchObject({ unsettledCount: 0, deadLetters: 0 });
     expectSettledExactlyOnce(journal, sim);
 
-    const verifier = new ChainVerifier({ expectedPublicKey: genesisKey, acquirerPublicKey: sim.publicKey });
+    const verifier = new ChainVerifier({ expectedPublicKey: genesisKey, acquirerPublicKey: sim.publicKey, anchor: sim.latestCheckpoint(journal.terminalId)! });
     for (const record of journal.records()) verifier.push(record.text);
-    const summary = verifier.finish(sim.latestCheckpoint(journal.terminalId)!);
+    const summary = verifier.finish();
     expect(summary).toMatchObject({ keyRotations: 1, records: journal.headSeq + 1, anchoredAt: expect.any(Number) });
     expect(recordsOf(journal, 'profile').map((r) => r.body.version)).toEqual([1, 2]);
     // A receipt made before the rotation still verifies, with the key that signed it.
