@@ -291,7 +291,20 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
     run.pending++;
     run.chain = run.chain
       .then(() => (isFinal(this.get(id)!.state) ? undefined : step(this.contextFor(id, run))))
-      .catch((err: unknown) => this.stepFailed(id, err))
+      .catch((err: unknown) => {
+        try {
+          this.stepFailed(id, err);
+        } catch (unrecorded) {
+          // The failure could not even be recorded (a full or failing disk): the payment keeps its
+          // last stored state, which recover() resolves at the next start. Never an unhandled rejection.
+          try {
+            const payment = this.get(id);
+            if (payment) this.emit('fault', payment, unrecorded instanceof Error ? unrecorded : new Error(String(unrecorded)));
+          } catch {
+            // Not even readable: the start-up checks will say so.
+          }
+        }
+      })
       .finally(() => {
         run.pending--;
         this.forgetIfDone(id);
