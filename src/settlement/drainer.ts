@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { AckError, checkCloseAck, checkUploadAck, expandRanges, verifyAckSignature, type CloseAck, type UploadAck } from '../protocol/settlement.js';
 import { settlementPath } from '../protocol/settlement-routes.js';
+import { checkBalancedCloseAck } from '../protocol/balanced-ack.js';
 import { dispositionOf } from '../errors/error-table.js';
 import { JournalError } from '../terminal/ledger/errors.js';
 import { LedgerIntegrityError } from '../terminal/ledger/integrity-error.js';
@@ -337,6 +338,11 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     return undefined;
   }
 
+  private isOurCheckpoint(seq: number, root: string): boolean {
+    const record = this.journal.recordAt(seq);
+    return record?.kind === 'checkpoint' && record.body.root === root;
+  }
+
   private bindAck(batch: Batch, ack: UploadAck | CloseAck, id: string): void {
     if (ack.terminal !== this.journal.terminalId || id !== batch.id || ack.body !== batch.bodySha256) {
       throw new AckError('mismatch', `the ack answers another request (batch ${id}, body ${ack.body.slice(0, 12)}…)`);
@@ -362,9 +368,11 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
     if (ack.from !== batch.from || ack.through !== batch.through) throw new AckError('mismatch', 'the close ack covers another range');
     report.closes++;
     if (ack.balanced) {
-      const cp = ack.checkpoint!;
+      // A balanced close must be one in full (nothing missing, no problems, its own checkpoint):
+      // only such an ack may enter the journal (docs/journal.md section 4).
+      const cp = checkBalancedCloseAck(ack).checkpoint;
       const checkpoint = this.journal.get(batch.through!);
-      if (cp.seq !== batch.through || !checkpoint || Buffer.from(checkpoint.hash).toString('hex') !== cp.hash) {
+      if (cp.seq !== batch.through || !checkpoint || Buffer.from(checkpoint.hash).toString('hex') !== cp.hash || !this.isOurCheckpoint(batch.through!, cp.root)) {
         throw new AckError('mismatch', 'the countersigned checkpoint is not ours');
       }
       const ackSeq = this.outbox.applyBalancedClose(batch, ack);

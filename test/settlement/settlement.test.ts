@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import { SettlementError } from '../../src/settlement/errors.js';
 import { AcquirerClient } from '../../src/settlement/acquirer-client.js';
-import type { UploadAck } from '../../src/protocol/settlement.js';
+import { signAck, type CloseAck, type UploadAck } from '../../src/protocol/settlement.js';
 import { cashPayment, walletPayment } from '../support/records.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { rawJournalDb } from '../support/raw-db.js';
@@ -166,6 +166,30 @@ describe('store-and-forward settlement', () => {
     await expect(drainer.drainOnce()).rejects.toMatchObject({ code: 'bad_ack' });
     expect(drainer.status().counters!.pendingUpload).toBe(2);
     expect(drainer.status().lastError?.code).toBe('bad_ack');
+    journal.close();
+  });
+
+  it('refuses a close ack that says balanced but still lists a problem, and settles nothing', async () => {
+    const sim = await startAcquirer();
+    const journal = Journal.open(tempDir());
+    journal.append(cashPayment(100));
+    const client = new AcquirerClient(sim.url, { timeoutMs: 5000 });
+    // The acquirer's own key signs an ack that contradicts itself: balanced, yet with a problem.
+    const contradicting = {
+      post: async (path: string, body: string): Promise<unknown> => {
+        const reply = (await client.post(path, body)) as CloseAck;
+        if (reply.type !== 'close' || !reply.balanced) return reply;
+        const { sig: _sig, acquirer: _acquirer, ...unsigned } = reply;
+        return signAck<CloseAck>({ ...unsigned, problems: [{ code: 'totals_mismatch', message: 'CNY differs' }] }, sim.signer);
+      },
+      close: () => client.close(),
+    } as unknown as AcquirerClient;
+    const drainer = drainerFor(journal, sim, { client: contradicting });
+    await expect(drainer.drainOnce()).rejects.toMatchObject({ code: 'bad_ack' });
+    expect(drainer.status().lastError?.message).toMatch(/no missing records and no problems/);
+    expect(journal.lastSeqOfKind('settlement_ack')).toBeNull();
+    expect(drainer.status().counters!.unsettledCount).toBeGreaterThan(0);
+    await client.close();
     journal.close();
   });
 
