@@ -14,6 +14,7 @@ import type { AckErrorCode } from '../protocol/settlement.js';
 import type { SettlementErrorCode } from '../settlement/errors.js';
 import type { CodeTableErrorCode } from '../terminal/scan-classification/tables.js';
 import type { JournalErrorCode } from '../terminal/ledger/errors.js';
+import type { KeyErrorCode } from '../crypto/ed25519.js';
 import type { PaymentErrorCode } from '../payments/errors.js';
 import type { OnlineErrorCode } from '../payments/online/errors.js';
 import type { ReturnErrorCode } from '../payments/refunds/errors.js';
@@ -67,6 +68,8 @@ export type PosdErrorCode =
   | AnswerErrorCode
   | EmvMpmErrorCode
   | PairingErrorCode
+  | KeyErrorCode
+  | 'bad_hex'
   | 'no_drawer'
   | 'empty'
   | 'mixed_assets'

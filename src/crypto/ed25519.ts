@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/coded-error.js';
 import { createPrivateKey, createPublicKey, randomBytes, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { toHex } from '../encoding/hex.js';
 import { decodesToPoint, isCanonicalScalar, pointEncodingProblem } from './ed25519-encoding.js';
@@ -25,8 +26,14 @@ export const SIGNATURE_BYTES = 64;
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-export class KeyError extends Error {
+export type KeyErrorCode = 'bad_key' | 'key_missing';
+
+/** A key that cannot be used: malformed or weak (bad_key), or absent where it must be (key_missing). */
+export class KeyError extends CodedError<KeyErrorCode> {
   override readonly name = 'KeyError';
+  constructor(message: string, code: KeyErrorCode = 'bad_key') {
+    super(code, message);
+  }
 }
 
 /** 16 hex digits: the first 8 bytes of SHA-256 of the raw 32-byte public key. */

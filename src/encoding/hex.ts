@@ -1,5 +1,10 @@
-export class HexError extends Error {
+import { CodedError } from '../errors/coded-error.js';
+
+export class HexError extends CodedError<'bad_hex'> {
   override readonly name = 'HexError';
+  constructor(message: string) {
+    super('bad_hex', message);
+  }
 }
 
 const HEX_RE = /^(?:[0-9a-f]{2})*$/;

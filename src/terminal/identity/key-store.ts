@@ -52,7 +52,7 @@ export class KeyStore {
 
   load(keyId: string): Signer {
     const file = this.fileOf(keyId);
-    if (!existsSync(file)) throw new KeyError(`private key ${keyId} is missing from ${this.dir}`);
+    if (!existsSync(file)) throw new KeyError(`private key ${keyId} is missing from ${this.dir}`, 'key_missing');
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) {
       chmodSync(file, 0o600);
