@@ -41,6 +41,9 @@ interface Run {
 }
 
 /** Thrown into a tender's sleep when its payment is cancelled or the engine stops. */
+/** What the engine itself may change: a tender's patch, and the method taken back (reopen). */
+type EnginePatch = Omit<PaymentPatch, 'method'> & { method?: PaymentPatch['method'] | null };
+
 export class PaymentAborted extends Error {
   override readonly name = 'PaymentAborted';
 }
@@ -190,11 +193,33 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
       if (!fresh) throw new PaymentError('code_used', 'this payment code was used before: ask the customer to refresh it');
     }
     const tender = this.tenders.get(method)!;
-    const taken = payment.method === null ? this.transition(payment.id, 'waiting_for_customer', { method, prompt: tender.prompt({ ...payment, method }) }) : payment;
-    if (tender.acceptNow) return this.runNow(taken.id, (ctx) => tender.acceptNow!(ctx, input));
+    const open = payment.method === null;
+    const taken = open ? this.transition(payment.id, 'waiting_for_customer', { method, prompt: tender.prompt({ ...payment, method }) }) : payment;
+    if (tender.acceptNow) {
+      try {
+        return this.runNow(taken.id, (ctx) => tender.acceptNow!(ctx, input));
+      } catch (err) {
+        if (open) this.reopen(taken.id);
+        throw err;
+      }
+    }
     if (!tender.accept) throw new PaymentError('method_unavailable', `${describeMethod(method)} takes no customer input`);
-    this.schedule(taken.id, (ctx) => tender.accept!(ctx, input));
+    this.schedule(taken.id, async (ctx) => {
+      await tender.accept!(ctx, input);
+      if (open) this.reopen(taken.id);
+    });
     return taken;
+  }
+
+  /**
+   * A payment open to any method that the customer's first try left waiting (a card pulled
+   * before it signed, too little cash) is open to any method again: the customer may pay
+   * another way instead of being held to the one that failed.
+   */
+  private reopen(id: string): void {
+    const payment = this.get(id);
+    if (payment?.state !== 'waiting_for_customer' || payment.method === null) return;
+    this.transition(id, 'waiting_for_customer', { method: null, prompt: { kind: 'present' } });
   }
 
   /**
@@ -366,7 +391,7 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Stores the next state (never backwards) and announces it. */
-  private transition(id: string, state: PaymentState, patch: PaymentPatch = {}): Payment {
+  private transition(id: string, state: PaymentState, patch: EnginePatch = {}): Payment {
     const row = this.options.book.byId(id);
     if (!row) throw new PaymentError('payment_not_found', `no payment ${id}`);
     const current = snapshotOf(row);

@@ -40,7 +40,8 @@ describe('offline payment QR, customer-presented, through the scanner twin', () 
     c.ring(WATER.gtin);
     const again = await scan(c, qr);
     expect(again.refused).toMatch(/used before/);
-    expect(c.pos.payments.current()).toMatchObject({ state: 'waiting_for_customer', method: 'offline_qr' });
+    // Refused, the payment is open to any method again: the customer may pay another way.
+    expect(c.pos.payments.current()).toMatchObject({ state: 'waiting_for_customer', method: null, prompt: { kind: 'present' } });
     expect(c.payments()).toHaveLength(1);
 
     // A new QR from the same wallet pays the waiting payment.
@@ -72,7 +73,8 @@ describe('offline payment QR, customer-presented, through the scanner twin', () 
       ['OQR1:' + 'A'.repeat(120), /not a valid offline payment QR/],
     ];
     for (const [text, reason] of cases) expect((await scan(c, text)).refused).toMatch(reason);
-    expect(c.pos.payments.current()).toMatchObject({ state: 'waiting_for_customer', method: 'offline_qr' });
+    // Refused, the payment is open to any method again: the customer may pay another way.
+    expect(c.pos.payments.current()).toMatchObject({ state: 'waiting_for_customer', method: null, prompt: { kind: 'present' } });
     expect(c.payments()).toHaveLength(0);
     expect(await scan(c, genuine)).toEqual({});
     expect(c.payments()).toHaveLength(1);
