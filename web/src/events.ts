@@ -16,7 +16,8 @@ export interface StreamHandlers {
   onUnauthorized(): void;
 }
 
-export function openEventStream(token: string, handlers: StreamHandlers): () => void {
+/** `base`: the API's origin; '' (the page's own) in the browser. */
+export function openEventStream(token: string, handlers: StreamHandlers, base = ''): () => void {
   let lastId = '';
   let stopped = false;
   let controller: AbortController | undefined;
@@ -28,7 +29,7 @@ export function openEventStream(token: string, handlers: StreamHandlers): () => 
       try {
         const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
         if (lastId) headers['last-event-id'] = lastId;
-        const res = await fetch('/v1/events', { headers, signal: controller.signal, cache: 'no-store' });
+        const res = await fetch(`${base}/v1/events`, { headers, signal: controller.signal });
         if (res.status === 401) {
           handlers.onUnauthorized();
           return;
