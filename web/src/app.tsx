@@ -77,7 +77,7 @@ export function App() {
   return (
     <LangContext.Provider value={lang}>
       {phase === 'starting' ? <LoadingScreen /> : null}
-      {phase === 'login' ? <NotConnectedScreen notice={loginNotice} onLang={switchLang} /> : null}
+      {phase === 'login' ? <NotConnectedScreen notice={loginNotice} onLang={switchLang} onCloseNotice={() => setLoginNotice(null)} /> : null}
       {phase === 'ready' && token ? <Counter token={token} onLang={switchLang} onLoggedOut={loggedOut} /> : null}
     </LangContext.Provider>
   );

@@ -11,7 +11,7 @@ export function LoadingScreen() {
 }
 
 /** No counter token: say how the screen is opened, never a blank page. */
-export function NotConnectedScreen(props: { notice: Notice | null; onLang: () => void }) {
+export function NotConnectedScreen(props: { notice: Notice | null; onLang: () => void; onCloseNotice: () => void }) {
   const tr = useT();
   return (
     <div class="gate" data-testid="not-connected">
@@ -20,7 +20,7 @@ export function NotConnectedScreen(props: { notice: Notice | null; onLang: () =>
           {tr('language')}
         </Button>
       </div>
-      <NoticeBar notice={props.notice} onClose={() => undefined} />
+      <NoticeBar notice={props.notice} onClose={props.onCloseNotice} />
       <h1>{tr('notConnectedTitle')}</h1>
       <p class="gate-text">{tr('notConnectedHow')}</p>
       <p class="gate-text muted">{tr('notConnectedKiosk')}</p>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CounterApi } from '../api.js';
-import type { MessageKey } from '../i18n.js';
+import { hasMessage, type MessageKey } from '../i18n.js';
 import { formatAmount } from '../money.js';
 import { useNow } from '../status-bar.js';
 import type { Payment } from '../types.js';
@@ -130,7 +130,7 @@ function ResultView(props: { payment: Payment; onNewSale: () => void; onRetry: (
       {ok && p.seq !== null ? <p class="muted small">{tr('receiptNo', { seq: p.seq })}</p> : null}
       {!ok && p.outcome ? (
         <p class="reason" data-testid="result-reason">
-          {tr('reason')}: {p.outcome.message} <small class="code">({p.outcome.code})</small>
+          {tr('reason')}: {hasMessage(`outcome_${p.outcome.code}`) ? tr(`outcome_${p.outcome.code}` as MessageKey) : p.outcome.message} <small class="code">({p.outcome.code})</small>
         </p>
       ) : null}
       {p.state === 'needs_attention' ? <p class="warn-text">{tr('needsAttention')}</p> : null}
