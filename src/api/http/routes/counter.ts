@@ -2,7 +2,6 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
-import { PaymentError } from '../../../payments/errors.js';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { accepts, errorResponses } from '../route-kit.js';
@@ -127,7 +126,7 @@ export function counterRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const payment = terminal.payments.get(id);
       if (!payment) throw new ApiError('payment_not_found', `no payment ${id}`);
       const prompt = payment.prompt;
-      if (prompt?.kind !== 'show_qr' || isFinalState(payment.state)) throw new PaymentError('not_waiting', `payment ${id} shows no QR (${payment.state})`);
+      if (prompt?.kind !== 'show_qr' || isFinalState(payment.state)) throw new ApiError('not_waiting', `payment ${id} shows no QR (${payment.state})`);
       const matrix = QRCode.create(prompt.payload, { errorCorrectionLevel: 'M' }).modules;
       const rows: string[] = [];
       for (let y = 0; y < matrix.size; y++) {
