@@ -37,8 +37,8 @@ describe('the systemd units', () => {
     for (const unit of units) {
       const text = read(unit);
       writeFileSync(join(root, 'etc/systemd/system', unit), text);
-      for (const exec of settings(text).get('ExecStart') ?? []) {
-        const program = join(root, exec.split(' ')[0]!);
+      for (const exec of [...(settings(text).get('ExecStartPre') ?? []), ...(settings(text).get('ExecStart') ?? [])]) {
+        const program = join(root, exec.replace(/^[-+@!:]+/, '').split(' ')[0]!);
         mkdirSync(dirname(program), { recursive: true });
         writeFileSync(program, '#!/bin/sh\n');
         chmodSync(program, 0o755);

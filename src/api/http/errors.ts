@@ -34,7 +34,9 @@ export type ApiErrorCode =
   | 'cursor_expired'
   | 'not_implemented'
   | 'too_many_connections'
-  | 'no_printer';
+  | 'no_printer'
+  /** The payment is not waiting for what was asked (its merchant QR, when it shows none). */
+  | 'not_waiting';
 
 /** Every API code is in the error table (src/errors/error-table.ts): the build stops naming one that is not. */
 type MissingFromTheTable = Exclude<ApiErrorCode, KnownErrorCode>;

@@ -225,6 +225,35 @@ export const StatusSchema = Type.Object({
     },
     { description: 'The register pairing code on the counter screen.' },
   ),
+  provisioning: Type.Optional(
+    nullable(
+      Type.Object(
+        {
+          state: Type.Union([Type.Literal('unprovisioned'), Type.Literal('active'), Type.Literal('expired')]),
+          reason: Type.Optional(Type.String()),
+          pairing: Type.Optional(Type.Object({ terminal: Type.String(), keyId: Type.String(), code: Type.String(), fingerprint: Type.String() }, { description: 'While unprovisioned: the enrolment code and key fingerprint to match with the acquirer.' })),
+          version: Type.Optional(Type.Integer()),
+          expiresAt: Type.Optional(Type.Integer()),
+          tid: Type.Optional(Type.String()),
+          mid: Type.Optional(Type.String()),
+          endorsementPending: Type.Optional(Type.Boolean()),
+        },
+        { description: "The terminal's profile from its acquirer (docs/provisioning.md); null when provisioning is not configured. Unprovisioned: it takes no payments." },
+      ),
+    ),
+  ),
+  offline: Type.Optional(
+    nullable(
+      Type.Object(
+        {
+          count: Type.Integer({ description: 'Offline payments not yet settled.' }),
+          byAsset: Type.Record(Type.String(), Type.Integer(), { description: 'Their amounts per asset.' }),
+          sinceSettlementMs: Type.Integer({ description: 'Time since the last settlement.' }),
+        },
+        { description: 'Offline payments taken and not yet settled.' },
+      ),
+    ),
+  ),
 });
 
 export const HealthAnswer = Type.Object({ ok: Type.Boolean(), terminal: Type.String() });

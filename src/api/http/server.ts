@@ -14,10 +14,12 @@ import { EventLog, type EventLogOptions } from './events/event-log.js';
 import { PaymentWatch } from './payment-watch.js';
 import { eventRoutes } from './routes/events.js';
 import { pairingRoutes } from './routes/pairing.js';
+import { counterRoutes } from './routes/counter.js';
 import { paymentRoutes } from './routes/payments.js';
 import { returnRoutes } from './routes/returns.js';
 import { terminalRoutes } from './routes/terminal.js';
 import { SHARED_SCHEMAS } from './schemas.js';
+import { defaultUiDir, staticUiRoutes } from './static-ui.js';
 import { validationError, validatorCompiler } from './validation.js';
 import { paymentView } from './views.js';
 
@@ -53,6 +55,8 @@ export interface ApiServerOptions {
    * own domain to this terminal's address gets nothing.
    */
   hostNames?: readonly string[];
+  /** The built counter screen (default dist/ui), served at / and /ui/. */
+  uiDir?: string;
 }
 
 export interface ApiServer {
@@ -164,6 +168,8 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   paymentRoutes(app, context);
   returnRoutes(app, context);
   terminalRoutes(app, context);
+  counterRoutes(app, context);
+  staticUiRoutes(app, options.uiDir ?? defaultUiDir());
   const streams = eventRoutes(app, context);
 
   app.addHook('preClose', async () => {

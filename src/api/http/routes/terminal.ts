@@ -57,6 +57,8 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
         offlineQueue: offlineQueueView(status.settlement),
         integrity: { state: status.integrity.state, failure: status.integrity.failure },
         pairing: { ...(staff ? { code: shown?.code ?? null } : {}), expiresAt: shown?.expiresAt ?? null, lockedUntil: status.pairing.lockedUntil },
+        provisioning: status.provisioning,
+        offline: status.offline,
       };
     },
   );
