@@ -50,7 +50,8 @@ function PayingView(props: { payment: Payment; api: CounterApi; onCancel: () => 
           {tr(`state_${p.state}` as MessageKey)}
         </p>
         {p.state === 'cancel_requested' ? <p class="muted">{tr('cancelAsked')}</p> : null}
-        {waiting ? (
+        {/* With the shop's QR shown, its own countdown (which never outlasts the payment) is the only one. */}
+        {waiting && prompt?.kind !== 'show_qr' ? (
           <p class="muted" data-testid="time-left">
             {tr('timeLeft', { s: left })}
           </p>
