@@ -99,7 +99,7 @@ const MESSAGES = {
   zDo: ['确认日结', 'Close the day'],
   reportTitleX: ['X 报表（未日结）', 'X report (day still open)'],
   reportTitleZ: ['Z 报表 第 {z} 号 · {day}', 'Z report no. {z} · {day}'],
-  reportRecords: ['交易笔数 {n}', '{n} records'],
+  reportRecords: ['交易笔数 {n}', 'Transactions: {n}'],
   reportEmpty: ['本期没有交易', 'No transactions in this period'],
   pairRegister: ['配对收银机', 'Pair a register'],
   openDrawer: ['打开钱箱', 'Open drawer'],
