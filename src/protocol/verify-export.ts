@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { ChainVerifier, VerifyFailure, type VerifierOptions, type VerifySummary } from './chain-verifier.js';
 import { parseExportHeader } from './export-format.js';
 import type { CloseAck } from './settlement.js';
@@ -18,7 +18,12 @@ const CR = 0x0d;
  * Throws VerifyFailure naming the line (and the seq of the record there, or expected there)
  * for anything wrong with the file; other errors only when the file cannot be read.
  */
-export async function verifyExportFile(file: string, options: VerifierOptions & { anchor?: CloseAck } = {}): Promise<VerifySummary> {
+export async function verifyExportFile(
+  file: string,
+  options: VerifierOptions & { anchor?: CloseAck; onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
+): Promise<VerifySummary> {
+  const totalBytes = options.onProgress ? statSync(file).size : 0;
+  let bytesRead = 0;
   const verifier = new ChainVerifier(options);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let lineNo = 0;
@@ -47,6 +52,8 @@ export async function verifyExportFile(file: string, options: VerifierOptions & 
   const pending: Buffer[] = [];
   let pendingLength = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, totalBytes);
     let from = 0;
     for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, from)) {
       const piece = chunk.subarray(from, at);

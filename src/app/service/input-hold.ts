@@ -15,6 +15,11 @@ export class InputHoldError extends CodedError<'busy'> {
 export class InputHold {
   private readonly held = new Set<HeldInput>();
 
+  /** The inputs a test holds now. */
+  list(): HeldInput[] {
+    return [...this.held];
+  }
+
   isHeld(input: HeldInput): boolean {
     return this.held.has(input);
   }

@@ -12,7 +12,7 @@ import type { Payment } from '../../payments/payment.js';
 import type { Journal } from '../../terminal/ledger/journal.js';
 import type { SettlementStatus } from '../../settlement/drainer.js';
 import type { DrawerService } from '../drawer.js';
-import { InputHold, InputHoldError } from './input-hold.js';
+import { InputHoldError, type InputHold } from './input-hold.js';
 
 export type SelfTestName = 'printer' | 'scanner' | 'nfc' | 'gpio' | 'acquirer';
 
@@ -75,6 +75,8 @@ export interface ServiceDesk {
   gpioTest(): Promise<SelfTestResult>;
   /** An HTTP round trip to the acquirer's base URL. */
   acquirerTest(timeoutMs: number): Promise<SelfTestResult>;
+  /** The inputs a scan or tap test is waiting on now. */
+  waiting(): ('scanner' | 'nfc')[];
 }
 
 export interface ServiceDeskParts {
@@ -115,6 +117,8 @@ export function serviceDesk(parts: ServiceDeskParts): ServiceDesk {
     devices: () => (Object.entries(devices) as [DeviceKind, DeviceTypes[DeviceKind]][]).map(([kind, device]) => deviceReport(kind, device)),
 
     queue: () => queueReport(journal, parts.settlement()),
+
+    waiting: () => hold.list(),
 
     async printTestPage(timeoutMs) {
       const started = performance.now();
@@ -211,7 +215,7 @@ export function serviceDesk(parts: ServiceDeskParts): ServiceDesk {
 function deviceReport(kind: DeviceKind, device: { uri: string; health(): DeviceHealth }): DeviceReport {
   const health = device.health();
   const detail = health.detail as Record<string, unknown>;
-  const firmware = detail.firmware as { ic?: number; ver?: number; rev?: number } | null | undefined;
+  const firmware = detail.firmware as { ic?: number; version?: number; revision?: number } | null | undefined;
   const conditions = (detail.conditions ?? null) as { paperOut?: boolean; paperNearEnd?: boolean } | null;
   return {
     kind,
@@ -220,7 +224,7 @@ function deviceReport(kind: DeviceKind, device: { uri: string; health(): DeviceH
     reason: health.reason,
     since: health.since,
     link: typeof detail.link === 'string' ? detail.link : null,
-    firmware: firmware && typeof firmware === 'object' ? `PN5${hex(firmware.ic)} v${firmware.ver ?? '?'}.${firmware.rev ?? '?'}` : kind === 'printer' && typeof detail.profile === 'string' ? `profile ${detail.profile}` : null,
+    firmware: firmware && typeof firmware === 'object' ? `PN5${hex(firmware.ic)} v${firmware.version ?? '?'}.${firmware.revision ?? '?'}` : kind === 'printer' && typeof detail.profile === 'string' ? `profile ${detail.profile}` : null,
     paper: kind !== 'printer' || !conditions ? null : conditions.paperOut ? 'out' : conditions.paperNearEnd ? 'near_end' : 'ok',
   };
 }

@@ -39,14 +39,14 @@ interface Lockout {
 }
 
 export interface PinPolicy {
-  /** Wrong PINs in a row before a lockout (default 3). */
+  /** Wrong PINs in a row before a lockout (default 5). */
   maxAttempts: number;
-  /** The first lockout (default 30 s); each further one doubles, up to maxLockMs. */
+  /** The first lockout (default 15 min); each further one doubles, up to maxLockMs (default 24 h: shared/research, section 3). */
   lockMs: number;
   maxLockMs: number;
 }
 
-const DEFAULT_POLICY: PinPolicy = { maxAttempts: 3, lockMs: 30_000, maxLockMs: 3600_000 };
+const DEFAULT_POLICY: PinPolicy = { maxAttempts: 5, lockMs: 15 * 60_000, maxLockMs: 24 * 3600_000 };
 
 /**
  * The console PIN (posctl console): stored hashed with scrypt and a random salt in
