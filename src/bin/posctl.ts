@@ -390,7 +390,7 @@ async function consoleSetup(o: ConsoleFlags & { logFile?: string }): Promise<imp
   };
 }
 
-const consoleIo = () => ({ input: process.stdin, write: (text: string) => void process.stdout.write(text), envPin: process.env.POSCTL_PIN });
+const consoleIo = () => ({ input: process.stdin, write: (text: string) => void process.stdout.write(text), envPin: process.env.POSCTL_PIN || undefined });
 const consoleOutput = { out, err, stderr: process.stderr };
 const withConsoleOptions = (command: Command, json = true): Command => {
   command.option('--data-dir <dir>', DATA_DIR_HELP).option('--config <file>', CONFIG_HELP).option('--api <url>', "posd's local API (default: the config's api.listen, else http://127.0.0.1:8737)");

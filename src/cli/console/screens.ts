@@ -43,6 +43,18 @@ export interface ScreenResult {
 export type SelfTest = 'printer' | 'scanner' | 'nfc' | 'gpio' | 'acquirer';
 export const SELF_TESTS: readonly SelfTest[] = ['printer', 'scanner', 'nfc', 'gpio', 'acquirer'];
 
+/** A screen that could not run for a reason with its own code (a wrong PIN, a lockout): the JSON carries the code. */
+export class ScreenError extends CodedError<string> {
+  override readonly name = 'ScreenError';
+  constructor(
+    code: string,
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(code, message);
+  }
+}
+
 /** Exit 3: posd is not running (a screen that needs it), or busy, locked out, unreachable: try later. */
 export const EXIT_UNAVAILABLE = 3;
 
@@ -87,7 +99,7 @@ export function failure(env: ConsoleEnv, screen: string, err: unknown): ScreenRe
   if (err instanceof ApiClientError) {
     const status = err.status ?? 503;
     exit = status === 409 || status === 429 || status >= 500 ? EXIT_UNAVAILABLE : status === 422 ? EXIT.failed : EXIT.error;
-  } else if (err instanceof CliError) exit = err.exitCode;
+  } else if (err instanceof CliError || err instanceof ScreenError) exit = err.exitCode;
   return { exit, json: { ...base(env, screen), ok: false, error: { code, message } }, text: [`${screen}: ${message}${code !== 'usage' ? ` (${code})` : ''}`] };
 }
 

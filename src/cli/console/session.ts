@@ -2,7 +2,7 @@ import { CliError, EXIT } from '../exit.js';
 import { ApiClient, ApiClientError } from './api-client.js';
 import { Interrupted, keyboard, type Keyboard } from './keyboard.js';
 import type { ConsoleEnv, ConsoleTools } from './screens.js';
-import { EXIT_UNAVAILABLE } from './screens.js';
+import { EXIT_UNAVAILABLE, ScreenError } from './screens.js';
 
 /** The console PIN in the data directory (src/app/service/technician-pin.ts, handed in by bin). */
 export interface PinStore {
@@ -67,9 +67,9 @@ export async function loginForCommand(env: ConsoleEnv, io: ConsoleIo): Promise<v
     await env.api.login(pin);
   } catch (err) {
     if (!(err instanceof ApiClientError)) throw err;
-    if (err.code === 'too_many_attempts') throw new CliError(`${err.message}${retryNote(err)}`, EXIT_UNAVAILABLE);
-    if (err.code === 'bad_technician_pin') throw new CliError(err.message, EXIT.failed);
-    throw new CliError(`${err.message} (${err.code})`, err.status === 501 || err.status === 422 ? EXIT.error : EXIT_UNAVAILABLE);
+    if (err.code === 'too_many_attempts') throw new ScreenError(err.code, `${err.message}${retryNote(err)}`, EXIT_UNAVAILABLE);
+    if (err.code === 'bad_technician_pin') throw new ScreenError(err.code, err.message, EXIT.failed);
+    throw new ScreenError(err.code, err.message, err.status === 501 || err.status === 422 ? EXIT.error : EXIT_UNAVAILABLE);
   }
 }
 
