@@ -193,11 +193,16 @@ program
       }
       parseHttpUrl(url, '--acquirer');
       parseHexKey(key, '--acquirer-key');
+      positiveInt(o.attempts, '--attempts', 100);
       const dataDir = await dataDirOf(o);
+      const { WriterLockError } = await import('../app/index.js');
+      const { writerRunningAdvice } = await import('../cli/report-commands.js');
       const terminal = await assemble(
         { dataDir, merchant: { name: 'posctl' }, acquirer: { url, publicKey: key }, devices: {} },
         { settleInBackground: false, products: [] },
-      );
+      ).catch((e: unknown) => {
+        throw e instanceof WriterLockError ? writerRunningAdvice('settle', e.holder) : e;
+      });
       try {
         return await settleCommand(terminal.settlement!, o, out, err);
       } finally {

@@ -7,7 +7,7 @@ import type { CloseAck } from '../protocol/settlement.js';
 import { issuerKey, type WalletIssuerKey } from '../protocol/wallet/certificate.js';
 import { verifyExportFile } from '../protocol/verify-export.js';
 import type { TerminalRecords } from '../app/inspect.js';
-import { CliError, EXIT, parseHexKey } from './exit.js';
+import { CliError, EXIT, parseHexKey, unreadable } from './exit.js';
 
 type Out = (line: string) => void;
 
@@ -89,7 +89,7 @@ async function verify(file: string, options: VerifyOptions): Promise<VerifySumma
     try {
       anchor = JSON.parse(readFileSync(options.anchor, 'utf8')) as CloseAck;
     } catch (e) {
-      throw new CliError(`cannot read the anchor ${options.anchor}: ${(e as Error).message}`);
+      throw unreadable(options.anchor, e, 'anchor');
     }
   }
   const walletIssuers = issuerKeysOf(options.issuerKey);

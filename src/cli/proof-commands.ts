@@ -4,7 +4,7 @@ import { inclusionProof, verifyConsistency, verifyInclusion } from '../protocol/
 import type { SignedRecord } from '../protocol/record.js';
 import { AckError, checkCloseAck, verifyAckSignature, type CountersignedCheckpoint } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
-import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
+import { CliError, EXIT, parseHexKey, parseSeq, unreadable } from './exit.js';
 
 type Out = (line: string) => void;
 
@@ -94,7 +94,7 @@ export function checkProofCommand(file: string, options: { anchor?: string; acqu
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+    throw unreadable(file, e, 'proof file');
   }
   const anchor = options.anchor !== undefined ? readAnchor(options.anchor, acquirerKey!) : undefined;
   const failed = (message: string): number => {
@@ -132,7 +132,7 @@ function readAnchor(file: string, acquirerKey: Uint8Array): CountersignedCheckpo
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CliError(`cannot read the anchor ${file}: ${(e as Error).message}`);
+    throw unreadable(file, e, 'anchor');
   }
   try {
     verifyAckSignature(value, acquirerKey);
