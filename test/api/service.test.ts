@@ -72,6 +72,9 @@ describe('technician routes (/v1/service)', () => {
 
   it('take one scan for the scan test, which does not reach the sale', async () => {
     const rig = await serviceRig();
+    const seenBySale: string[] = [];
+    rig.terminal.events.on('sale.refused', ({ reason }) => seenBySale.push(reason));
+    rig.terminal.events.on('sale.item', () => seenBySale.push('item'));
     const waiting = rig.call<{ ok: boolean; detail: { text: string; kind: string } }>('POST', '/v1/service/tests/scanner', { token: rig.token.technician, body: { timeoutS: 10 } });
     await until(() => isHeld(rig));
     await rig.sim!.twins.scanner!.scan('6923450657713');
@@ -79,6 +82,7 @@ describe('technician routes (/v1/service)', () => {
     expectSchema(SelfTestAnswer, answer.body);
     expect(answer.body).toMatchObject({ ok: true, detail: { text: '6923450657713', kind: 'product' } });
     expect(rig.terminal.sale.current().isEmpty).toBe(true);
+    expect(seenBySale).toEqual([]);
   });
 
   it('time out a scan test with a reason, and refuse a second one while the first waits (409 busy)', async () => {
@@ -103,6 +107,25 @@ describe('technician routes (/v1/service)', () => {
     expect(answer.body.ok).toBe(true);
     expect(answer.body.detail.type).toBe('type2');
     expect(answer.body.detail.uid).toMatch(/^[0-9a-f]{8,20}$/);
+  });
+
+  it('a wallet tapped for the tap test does not pay, and a scan test waits for no payment in progress (409 busy)', async () => {
+    const rig = await serviceRig();
+    const waiting = rig.call<{ ok: boolean; detail: { type: string } }>('POST', '/v1/service/tests/nfc', { token: rig.token.technician, body: { timeoutS: 10 } });
+    const seenBySale: string[] = [];
+    rig.terminal.events.on('sale.refused', ({ reason }) => seenBySale.push(reason));
+    rig.terminal.events.on('payment.updated', (p) => seenBySale.push(p.id));
+    await until(() => isHeld(rig, 'nfc'));
+    rig.sim!.twins.nfc!.enterField(rig.sim!.cards.wallet!);
+    expect((await waiting).body).toMatchObject({ ok: true, detail: { type: 'iso-dep' } });
+    expect(seenBySale).toEqual([]);
+
+    const payment = await rig.call<{ id: string }>('POST', '/v1/payments', { body: { idempotencyKey: newKey(), amount: 500, asset: 'CNY', method: 'cash' } });
+    expect(payment.status).toBeLessThan(300);
+    const busy = await rig.call('POST', '/v1/service/tests/scanner', { token: rig.token.technician, body: { timeoutS: 1 } });
+    expect(busy.status).toBe(409);
+    expect(errorCode(busy)).toBe('busy');
+    expect(rig.terminal.service.waiting()).toEqual([]);
   });
 
   it('run the GPIO round: each light, the buzzer, the drawer', async () => {
