@@ -371,7 +371,12 @@ async function consoleSetup(o: ConsoleFlags & { logFile?: string }): Promise<imp
   const configFile = o.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   const loaded = configFile !== undefined ? readConfig(configFile) : undefined;
   let dataDir: string | undefined;
-  if (o.dataDir !== undefined || loaded !== undefined) dataDir = await dataDirOf({ ...o, ...(configFile ? { config: configFile } : {}) });
+  try {
+    dataDir = await dataDirOf({ ...o, ...(configFile ? { config: configFile } : {}) });
+  } catch (e) {
+    // Named and wrong is a mistake; nothing named and nothing found leaves the screens that need no data directory.
+    if (!(e instanceof CliError) || o.dataDir !== undefined || o.config !== undefined) throw e;
+  }
   let apiUrl = 'http://127.0.0.1:8737';
   if (o.api !== undefined) apiUrl = parseHttpUrl(o.api, '--api').replace(/\/+$/, '');
   else if (loaded) {
