@@ -25,6 +25,9 @@ import { PairingDesk } from './pairing.js';
 import { receiptViews } from './receipt-view.js';
 import { GENERIC_58_ZH, profileById } from '../drivers/escpos/profiles.js';
 import type { Tender } from '../payments/tender.js';
+import { classifyScan } from '../terminal/scan-classification/index.js';
+import { InputHold } from './service/input-hold.js';
+import { serviceDesk } from './service/service-desk.js';
 
 export interface AssembleOptions {
   /** Where simulated devices live (hw-sim's buses and IO plugins); real hardware needs none. */
@@ -83,7 +86,9 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     }
     const fallbackPolicy = options.policy ?? paymentPolicyFor(config);
     const policy = (): PaymentPolicy => (provisioning ? policyFromProvisioning(provisioning, fallbackPolicy) : fallbackPolicy);
+    const hold = new InputHold();
     const { engine, checkout, after, offlineExposure, returns, online } = wireSale({
+      hold,
       config,
       journal,
       policy,
@@ -178,9 +183,21 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     if (healthy) integrity.startAudit();
     closers.unshift(() => integrity.stopAudit());
     closers.push(() => journal.close(), () => lock.release());
+    const drawer = drawerService({ ...(gpio ? { gpio } : {}), ...(printer ? { printer } : {}), log });
+    const settlementStatus = drainer ? () => drainer!.status() : () => null;
     const faces = {
       pairing: new PairingDesk({ events, log }),
-      drawer: drawerService({ ...(gpio ? { gpio } : {}), ...(printer ? { printer } : {}), log }),
+      drawer,
+      service: serviceDesk({
+        devices: devices.devices,
+        journal,
+        hold,
+        drawer,
+        settlement: settlementStatus,
+        acquirerUrl: config.acquirer?.url,
+        currentPayment: () => engine.current(),
+        classify: (text, symbology) => classifyScan(text, policy().codeTable, { symbology }).kind,
+      }),
       receiptOf: receiptViews(after, () => printer?.profile ?? (config.devices.printer?.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH)),
     };
     return new PosTerminal(

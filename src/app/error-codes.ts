@@ -29,6 +29,7 @@ import type { ProvisioningFailureCode } from '../provisioning/errors.js';
 import type { WalletDeclineCode } from '../payments/nfc-wallet/errors.js';
 import type { WalletDataErrorCode } from '../protocol/wallet/tlv.js';
 import type { PairingErrorCode } from './pairing.js';
+import type { TechnicianPinErrorCode } from './service/technician-pin.js';
 
 /**
  * Every code of every typed error posd raises. The line below stops the build when one of them is
@@ -79,6 +80,7 @@ export type PosdErrorCode =
   | 'bad_config'
   | 'bad_fci'
   | 'usage'
+  | TechnicianPinErrorCode
   | 'no_journal';
 
 type MissingFromTheTable = Exclude<PosdErrorCode, KnownErrorCode>;

@@ -19,7 +19,7 @@ export interface TerminalRecords {
   /** The journal itself, read-only: proofs. */
   readonly journal: Journal;
   /** Writes the export file (docs/journal.md, section 8). */
-  exportTo(file: string): { count: number };
+  exportTo(file: string, onProgress?: (done: number, total: number) => void): { count: number };
   /** The X report: totals since the last day close, read-only. */
   xReport(): EndOfDayReport;
   close(): void;
@@ -41,7 +41,7 @@ export function inspect(dataDir: string): TerminalRecords {
     totals: journal.totals,
     settlement: outbox && book ? { attempted: book.attempted, counters: () => outbox.counters(), deadLetters: () => outbox.deadLetters() } : null,
     journal,
-    exportTo: (file) => ({ count: exportJournal(journal, file).records }),
+    exportTo: (file, onProgress) => ({ count: exportJournal(journal, file, Date.now(), onProgress).records }),
     xReport: () => xReport(journal, Date.now()),
     close: () => journal.close(),
   };

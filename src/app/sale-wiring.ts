@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import { buildTenders } from './tenders.js';
 import { withPaymentsConfig } from './config/payments.js';
 import type { Tender } from '../payments/tender.js';
+import type { InputHold } from './service/input-hold.js';
 
 export interface SaleInputs {
   config: PosdConfig;
@@ -32,6 +33,8 @@ export interface SaleInputs {
   indicators?: Indicators;
   /** Tenders beside buildTenders' (tests). */
   extraTenders?: readonly Tender[];
+  /** While a technician's self-test holds the scanner or the reader, their input does not reach the sale. */
+  hold?: InputHold;
 }
 
 /** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
@@ -85,9 +88,10 @@ export function wireSale(inputs: SaleInputs): {
     log.warn({ seq, err: err.message }, 'receipt not printed');
     events.emit('receipt.failed', { seq, message: err.message });
   });
-  if (devices.scanner) checkout.listen(devices.scanner);
-  const nfc = devices.nfc;
-  if (nfc) nfc.on('card', (card) => card.isoDep && checkout.tapped(new ApduClient(nfc.channel()), card.tapId));
+  const { scanner, nfc } = devices;
+  const held = (input: 'scanner' | 'nfc'): boolean => inputs.hold?.isHeld(input) ?? false;
+  if (scanner) checkout.listen({ on: (event, listener) => scanner.on(event, (scan) => held('scanner') || listener(scan)) });
+  if (nfc) nfc.on('card', (card) => card.isoDep && !held('nfc') && checkout.tapped(new ApduClient(nfc.channel()), card.tapId));
   const returns = new Returns({
     journal,
     book: journal.returns!,

@@ -29,6 +29,7 @@ import type { Logger } from './logger.js';
 import type { DrawerService } from './drawer.js';
 import type { PairingDesk, PairingState } from './pairing.js';
 import type { PaymentReceipt } from './receipt-view.js';
+import type { ServiceDesk } from './service/service-desk.js';
 
 /** What the faces see of the terminal at a glance. */
 export interface TerminalStatus {
@@ -110,6 +111,8 @@ export interface FaceParts {
   pairing: PairingDesk;
   drawer: DrawerService;
   receiptOf: (payment: Payment) => PaymentReceipt | undefined;
+  /** The technician's device report, self-tests and queue (posctl console). */
+  service: ServiceDesk;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -177,6 +180,8 @@ export class PosTerminal {
   /** The code registers pair with (shown on the counter screen). */
   readonly pairing: Pick<PairingDesk, 'state' | 'open' | 'redeem' | 'unlock'>;
   readonly drawer: DrawerService;
+  /** The technician's tools: device report, self-tests, the settlement queue. */
+  readonly service: ServiceDesk;
 
   constructor(
     readonly events: TerminalEventStream,
@@ -196,6 +201,7 @@ export class PosTerminal {
     this.offlineExposure = parts.offlineExposure;
     this.pairing = faces.pairing;
     this.drawer = faces.drawer;
+    this.service = faces.service;
     const noReturns = (): never => {
       throw new PaymentError('method_unavailable', 'refunds and voids are not set up on this terminal');
     };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_CONFIG, resolveDataDir } from '../cli/data-dir.js';
 import { CliError } from '../cli/exit.js';
@@ -103,7 +104,12 @@ async function withTerminal(o: { config?: string; dataDir?: string }, command: s
   }
 }
 
-const program = new Command('posctl').description('posd service console: journal, settlement, status, receipts, reports, provisioning').showHelpAfterError();
+const program = new Command('posctl')
+  .description('posd service console: journal, settlement, status, receipts, reports, provisioning, the technician console')
+  .showHelpAfterError()
+  // A usage mistake commander catches (unknown option, missing argument) exits 2, as posctl's own usage errors do; help exits 0.
+  .exitOverride((e) => process.exit(e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? e.exitCode : EXIT_USAGE));
+const EXIT_USAGE = 2;
 
 const journal = program.command('journal').description('export, verify and prove the signed journal');
 journal
@@ -187,11 +193,16 @@ program
       }
       parseHttpUrl(url, '--acquirer');
       parseHexKey(key, '--acquirer-key');
+      positiveInt(o.attempts, '--attempts', 100);
       const dataDir = await dataDirOf(o);
+      const { WriterLockError } = await import('../app/index.js');
+      const { writerRunningAdvice } = await import('../cli/report-commands.js');
       const terminal = await assemble(
         { dataDir, merchant: { name: 'posctl' }, acquirer: { url, publicKey: key }, devices: {} },
         { settleInBackground: false, products: [] },
-      );
+      ).catch((e: unknown) => {
+        throw e instanceof WriterLockError ? writerRunningAdvice('settle', e.holder) : e;
+      });
       try {
         return await settleCommand(terminal.settlement!, o, out, err);
       } finally {
@@ -341,6 +352,150 @@ withTarget(program.command('decommission').description('take the terminal out of
       const { commands, tools } = await provisioning();
       return commands.decommissionCommand(tools, o, out);
     }),
+);
+
+// ---- the technician console (docs/console.md) ----
+type ConsoleFlags = TerminalOptions & { api?: string; json?: boolean };
+
+/** What the console works on: posd's API (from --api, or the config's api.listen) and the data directory, when one can be found. */
+async function consoleSetup(o: ConsoleFlags & { logFile?: string }): Promise<import('../cli/console/session.js').ConsoleSetup> {
+  const [{ inspect }, { tailLog }, { redactConfig }, { TechnicianPin }, { parseApiSettings }, { parseHttpUrl }, readConfig] = await Promise.all([
+    import('../app/inspect.js'),
+    import('../app/service/log-tail.js'),
+    import('../app/service/redact.js'),
+    import('../app/service/technician-pin.js'),
+    import('../app/config/api.js'),
+    import('../cli/exit.js'),
+    configReader(),
+  ]);
+  const configFile = o.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  const loaded = configFile !== undefined ? readConfig(configFile) : undefined;
+  let dataDir: string | undefined;
+  try {
+    dataDir = await dataDirOf({ ...o, ...(configFile ? { config: configFile } : {}) });
+  } catch (e) {
+    // Named and wrong is a mistake; nothing named and nothing found leaves the screens that need no data directory.
+    if (!(e instanceof CliError) || o.dataDir !== undefined || o.config !== undefined) throw e;
+  }
+  let apiUrl = 'http://127.0.0.1:8737';
+  if (o.api !== undefined) apiUrl = parseHttpUrl(o.api, '--api').replace(/\/+$/, '');
+  else if (loaded) {
+    const api = parseApiSettings(loaded.api, dirname(configFile!));
+    const host = api.host === '0.0.0.0' || api.host === '::' ? '127.0.0.1' : api.host;
+    apiUrl = `${api.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${api.port}`;
+  }
+  const { resetCommand } = await import('../cli/provisioning-commands.js');
+  const { provisioningTools } = await import('../app/provisioning-tools.js');
+  return {
+    apiUrl,
+    dataDir,
+    pinStore: (dir) => new TechnicianPin(dir),
+    tools: {
+      inspect,
+      tailLog: (lines, file) => tailLog(lines, { ...((file ?? o.logFile) !== undefined ? { file: (file ?? o.logFile)! } : {}) }),
+      localConfig: () => (loaded && configFile ? { file: resolve(configFile), config: redactConfig(loaded) } : undefined),
+      acquirerKey: loaded?.acquirer?.publicKey,
+      reset: async (options, say) => resetCommand(provisioningTools, { dataDir: dataDir!, ...(configFile ? { config: configFile } : {}), ...options }, say),
+    },
+  };
+}
+
+const consoleIo = () => ({ input: process.stdin, write: (text: string) => void process.stdout.write(text), envPin: process.env.POSCTL_PIN || undefined });
+const consoleOutput = { out, err, stderr: process.stderr };
+const withConsoleOptions = (command: Command, json = true): Command => {
+  command.option('--data-dir <dir>', DATA_DIR_HELP).option('--config <file>', CONFIG_HELP).option('--api <url>', "posd's local API (default: the config's api.listen, else http://127.0.0.1:8737)");
+  if (json) command.option('--json', 'one JSON object on stdout (docs/console.md has the shapes)');
+  return command;
+};
+/** Runs one screen as a subcommand; the options of the console command (before the screen's name) count too. */
+const screen = (name: string, o: ConsoleFlags & { logFile?: string }, run: Parameters<typeof import('../cli/console/command.js').runScreen>[5], needsLogin = true) =>
+  run_(async () => {
+    const merged = { ...consoleCommand.opts<ConsoleFlags>(), ...o };
+    const { runScreen } = await import('../cli/console/command.js');
+    return runScreen(name, await consoleSetup(merged), consoleIo(), consoleOutput, { ...(merged.json ? { json: true } : {}), needsLogin }, run);
+  });
+const run_ = run;
+const screens = () => import('../cli/console/screens.js');
+const positiveInt = (text: string | undefined, what: string, max: number): number | undefined => {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${what} must be a whole number from 1 to ${max} (got ${JSON.stringify(text)})`);
+  return n;
+};
+
+const consoleCommand = withConsoleOptions(
+  program
+    .command('console')
+    .description("the technician's console: interactive (PIN, menu) on a terminal; each screen also a subcommand with --json (docs/console.md)")
+    .option('--log-file <file>', "posd's log file, where it does not run under systemd (journald)"),
+  false,
+).action((o: ConsoleFlags & { logFile?: string }) =>
+  run(async () => {
+    const { runInteractive } = await import('../cli/console/command.js');
+    return runInteractive(await consoleSetup(o), consoleIo());
+  }),
+);
+withConsoleOptions(consoleCommand.command('health').description('every device: state, paper, link, firmware and the reason (exit 1 when one is not ready)')).action((o: ConsoleFlags) =>
+  screen('health', o, async (env) => (await screens()).healthScreen(env)),
+);
+withConsoleOptions(
+  consoleCommand
+    .command('test <name>')
+    .description('a self-test through posd: printer (a test page), scanner (wait for a scan), nfc (wait for a card), gpio (lights, buzzer, drawer), acquirer (reachable, latency); exit 1 when it fails')
+    .option('--timeout <s>', 'scanner and nfc: how long to wait (1-120 s, default 30)'),
+).action((name: string, o: ConsoleFlags & { timeout?: string }) => {
+  if (!['printer', 'scanner', 'nfc', 'gpio', 'acquirer'].includes(name)) consoleCommand.commands.find((c) => c.name() === 'test')!.error(`error: no self-test called ${JSON.stringify(name)}: printer, scanner, nfc, gpio or acquirer`, { exitCode: EXIT_USAGE });
+  return screen('test', o, async (env) => (await screens()).selfTestScreen(env, name as 'printer', positiveInt(o.timeout, '--timeout', 120)));
+});
+withConsoleOptions(consoleCommand.command('queue').description('unsettled records (count, amount per asset, oldest), dead letters with reasons, pending reversals')).action((o: ConsoleFlags) =>
+  screen('queue', o, async (env) => (await screens()).queueScreen(env)),
+);
+withConsoleOptions(consoleCommand.command('settle').description('settle now through posd, with a progress bar (exit 1 when settlement stopped)').option('--attempts <n>', 'failures in a row before giving up (1-20, default 3)')).action(
+  (o: ConsoleFlags & { attempts?: string }) => screen('settle', o, async (env, bar) => (await screens()).settleScreen(env, bar('settling'), positiveInt(o.attempts, '--attempts', 20) ?? 3)),
+);
+withConsoleOptions(consoleCommand.command('verify [file]').description("verify an export file, or the data directory's journal, with progress bars (exit 1 when it fails)")).action((file: string | undefined, o: ConsoleFlags) =>
+  screen('verify', o, async (env, bar) => (await screens()).verifyScreen(env, file, { export: bar('reading  '), verify: bar('verifying') }), false),
+);
+withConsoleOptions(consoleCommand.command('export').description("export the data directory's journal with a progress bar").requiredOption('--out <file>', 'export file')).action((o: ConsoleFlags & { out: string }) =>
+  screen('export', o, async (env, bar) => (await screens()).exportScreen(env, o.out, bar('exporting')), false),
+);
+withConsoleOptions(
+  consoleCommand
+    .command('log')
+    .description("posd's newest log lines: journald (journalctl -u posd -o cat), else --log-file")
+    .option('--lines <n>', 'how many (1-2000, default 100)')
+    .option('--log-file <file>', "posd's log file, where it does not run under systemd"),
+).action((o: ConsoleFlags & { lines?: string; logFile?: string }) => screen('log', o, async (env) => (await screens()).logScreen(env, positiveInt(o.lines, '--lines', 2000) ?? 100, o.logFile)));
+withConsoleOptions(consoleCommand.command('config').description('the configuration in force, with keys, tokens, PINs and secrets replaced')).action((o: ConsoleFlags) =>
+  screen('config', o, async (env) => (await screens()).configScreen(env)),
+);
+withConsoleOptions(
+  consoleCommand
+    .command('reset')
+    .description('factory reset under the provisioning rules (posctl reset): posd stopped; refused while anything is unsettled')
+    .option('--force', 'reset although records are unsettled (needs --release)')
+    .option('--release <file>', 'a release for this terminal signed by the acquirer'),
+).action((o: ConsoleFlags & { force?: boolean; release?: string }) =>
+  screen('reset', o, async (env) => (await screens()).resetScreen(env, { ...(o.force ? { force: true } : {}), ...(o.release !== undefined ? { release: o.release } : {}) }), false),
+);
+withConsoleOptions(consoleCommand.command('set-pin').description('set the console PIN (6-12 digits), or change it with the current one; asked on the terminal, or read as lines on stdin'), false).action((o: ConsoleFlags) =>
+  run(async () => {
+    const setup = await consoleSetup({ ...consoleCommand.opts<ConsoleFlags>(), ...o });
+    if (!setup.dataDir) throw new CliError('set-pin writes the PIN into the data directory: give --data-dir DIR or --config FILE');
+    const { readPinLines } = await import('../cli/console/command.js');
+    const store = setup.pinStore!(setup.dataDir);
+    const had = store.isSet();
+    const [current, pin, again] = had ? await readPinLines(consoleIo(), ['current PIN: ', 'new PIN: ', 'new PIN again: ']) : ['', ...(await readPinLines(consoleIo(), ['new PIN: ', 'new PIN again: ']))];
+    if (pin !== again) throw new CliError('the two new PINs differ');
+    try {
+      store.set(pin!, had ? current : undefined);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new CliError((e as Error).message, code === 'too_many_attempts' ? 3 : code === 'bad_technician_pin' ? 1 : 2);
+    }
+    out(`console PIN ${had ? 'changed' : 'set'} (${store.file}; posd checks it at the next attempt)`);
+    return 0;
+  }),
 );
 
 await program.parseAsync(process.argv);

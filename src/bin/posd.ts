@@ -2,9 +2,12 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createApiServer, type ApiServer } from '../api/http/index.js';
 import { parseApiSettings } from '../app/config/api.js';
+import { tailLog } from '../app/service/log-tail.js';
+import { redactConfig } from '../app/service/redact.js';
+import { TechnicianPin } from '../app/service/technician-pin.js';
 import { assemble, ConfigError, loadConfig, type LoadedConfig, type Logger, type PosTerminal } from '../app/index.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
@@ -44,6 +47,7 @@ let monitor: ServiceMonitor | undefined;
 let api: ApiServer | undefined;
 
 const starting = assemble(config, { log });
+const technicianPin = new TechnicianPin(config.dataDir);
 const shutdown = handleShutdownSignals({
   log,
   graceMs: STOP_GRACE_MS,
@@ -69,6 +73,12 @@ try {
     port: settings.port,
     log,
     ...(settings.tls ? { tls: { cert: readFileSync(settings.tls.cert), key: readFileSync(settings.tls.key) } } : {}),
+    // The console's PIN (posctl console set-pin), read from the data directory at each attempt; its lockout is kept there too.
+    technicianPin: (pin) => (technicianPin.check(pin), true),
+    service: {
+      log: (lines) => tailLog(lines, process.env.POSD_LOG_FILE ? { file: process.env.POSD_LOG_FILE } : {}),
+      config: () => ({ file: resolve(options.config), config: redactConfig(config) }),
+    },
   });
   await server.listen();
   api = server;

@@ -4,6 +4,8 @@ import { CliError } from './exit.js';
 
 /** Where the systemd unit keeps posd's configuration (deploy/posd.service). */
 export const DEFAULT_CONFIG = '/etc/posd/posd.json';
+/** Where the systemd unit keeps posd's data (StateDirectory=posd): used when there is no configuration to ask. */
+export const DEFAULT_DATA_DIR = '/var/lib/posd';
 
 /** The one file every posd data directory has. */
 const JOURNAL_FILE = 'journal.db';
@@ -29,16 +31,25 @@ const isDir = (path: string): boolean => {
 
 /**
  * The data directory a posctl command works on: --data-dir, else the dataDir of --config (by
- * default /etc/posd/posd.json). A directory without a journal that holds exactly one (one folder
+ * default /etc/posd/posd.json; without that file, /var/lib/posd when it holds a journal). A directory without a journal that holds exactly one (one folder
  * down, as the demo's .posd-demo/terminal, or named by a posd.json in it) is taken, with a note
  * saying so; several, or none, is a usage error that says where to look.
  */
-export function resolveDataDir(options: DataDirOptions, readConfig: ConfigReader, note: (line: string) => void): string {
+export function resolveDataDir(
+  options: DataDirOptions,
+  readConfig: ConfigReader,
+  note: (line: string) => void,
+  defaults: { config: string; dataDir: string } = { config: DEFAULT_CONFIG, dataDir: DEFAULT_DATA_DIR },
+): string {
   let dir: string;
   if (options.dataDir !== undefined) dir = options.dataDir;
   else {
-    const file = options.config ?? DEFAULT_CONFIG;
+    const file = options.config ?? defaults.config;
     if (!existsSync(file)) {
+      if (options.config === undefined && hasJournal(defaults.dataDir)) {
+        note(`posctl: no ${file}; using posd's default data directory ${defaults.dataDir}`);
+        return defaults.dataDir;
+      }
       throw new CliError(`which terminal? give --data-dir DIR (posd's data directory), or --config FILE (${file} does not exist)`);
     }
     dir = readConfig(file).dataDir;

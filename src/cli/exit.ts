@@ -38,3 +38,13 @@ export function parseHttpUrl(text: string, what: string): string {
   }
   return text;
 }
+
+/** Why a file named on the command line could not be read, in words (not a raw ENOENT): `what` names its role. */
+export function unreadable(file: string, e: unknown, what = 'file'): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new CliError(`no such ${what}: ${file}`);
+  if (code === 'EISDIR') return new CliError(`${file} is a folder; give the ${what} itself`);
+  if (code === 'EACCES' || code === 'EPERM') return new CliError(`cannot read the ${what} ${file}: permission denied`);
+  if (e instanceof SyntaxError) return new CliError(`the ${what} ${file} is not JSON (${e.message})`);
+  return new CliError(`cannot read the ${what} ${file}: ${(e as Error).message}`);
+}

@@ -6,7 +6,7 @@ import { checkBalancedCloseAck } from '../protocol/balanced-ack.js';
 import { AckError, verifyAckSignature, type CountersignedCheckpoint } from '../protocol/settlement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import { readAnchorFile } from './anchor-file.js';
-import { CliError, EXIT, parseHexKey, parseSeq } from './exit.js';
+import { CliError, EXIT, parseHexKey, parseSeq, unreadable } from './exit.js';
 
 type Out = (line: string) => void;
 
@@ -96,7 +96,7 @@ export function checkProofCommand(file: string, options: { anchor?: string; acqu
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+    throw unreadable(file, e, 'proof file');
   }
   const anchor = options.anchor !== undefined ? readAnchor(options.anchor, acquirerKey!) : undefined;
   const failed = (message: string): number => {

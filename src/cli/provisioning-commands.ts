@@ -3,7 +3,7 @@ import type { ProvisioningTools, TargetOptions } from '../app/provisioning-tools
 import type { ProfileState } from '../provisioning/provisioning.js';
 import type { TerminalProfile } from '../protocol/profile.js';
 import { formatMoney } from '../protocol/assets.js';
-import { CliError, EXIT } from './exit.js';
+import { CliError, EXIT, unreadable } from './exit.js';
 
 /**
  * posctl's provisioning commands (docs/provisioning.md): provision, profile show/apply/fetch,
@@ -34,7 +34,7 @@ function readJson(file: string, what: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read ${what} ${file}: ${(err as Error).message}`);
+    throw unreadable(file, err, `${what} file`);
   }
   try {
     return JSON.parse(text);

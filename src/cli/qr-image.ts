@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import type { QRCode } from 'jsqr';
-import { CliError } from './exit.js';
+import { CliError, unreadable } from './exit.js';
 
 type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' }) => QRCode | null;
 
@@ -19,7 +19,7 @@ export function qrFromPng(file: string): { bytes: Uint8Array; version: number } 
   try {
     data = readFileSync(file);
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
+    throw unreadable(file, e, 'image');
   }
   if (data.length < 24 || data.toString('latin1', 1, 4) !== 'PNG') throw new CliError(`${file} is not a PNG image`);
   const width = data.readUInt32BE(16);

@@ -84,7 +84,7 @@ export async function zReportCommand(terminal: PosTerminal, options: { day?: str
 /** The advice when posd holds the journal: a Z (or anything that writes or prints) needs the one writer. */
 export function writerRunningAdvice(command: string, holder: { pid: number; program: string }): CliError {
   return new CliError(
-    `${holder.program} (pid ${holder.pid}) is running on this data directory and is the journal's only writer: ${command} from the posd console or its local API (both to come), or stop posd and run this again`,
+    `${holder.program} (pid ${holder.pid}) is running on this data directory and is the journal's only writer: ${command} from the posd console or its local API (posctl console, docs/console.md), or stop posd and run this again`,
     EXIT.failed,
   );
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { ChainVerifier, VerifyFailure, type VerifierOptions, type VerifySummary } from './chain-verifier.js';
 import { ExportHeaderError, parseExportHeader } from './export-format.js';
 
@@ -18,7 +18,12 @@ const CR = 0x0d;
  * line (and the seq of the record there, or expected there) for anything wrong with the file or
  * the anchor; other errors only when the file cannot be read.
  */
-export async function verifyExportFile(file: string, options: VerifierOptions = {}): Promise<VerifySummary> {
+export async function verifyExportFile(
+  file: string,
+  options: VerifierOptions & { onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
+): Promise<VerifySummary> {
+  const totalBytes = options.onProgress ? statSync(file).size : 0;
+  let bytesRead = 0;
   const verifier = new ChainVerifier(options);
   // ignoreBOM: a byte-order mark is kept, so it makes its line malformed instead of vanishing.
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -52,6 +57,8 @@ export async function verifyExportFile(file: string, options: VerifierOptions = 
   const pending: Buffer[] = [];
   let pendingLength = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, totalBytes);
     let from = 0;
     for (let at = chunk.indexOf(LF); at !== -1; at = chunk.indexOf(LF, from)) {
       const piece = chunk.subarray(from, at);

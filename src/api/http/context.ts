@@ -17,7 +17,7 @@ export interface ApiContext {
   watch: PaymentWatch;
   log: Logger;
   view(payment: Payment): PaymentView;
-  /** The console's hook: checks the technician PIN. Absent until the console exists (technician pairing answers 501). */
+  /** The console's hook: checks the technician PIN (throws, or returns false, for a wrong one). Absent: technician pairing answers 501. */
   technicianPin: ((pin: string) => boolean) | undefined;
   technicianThrottle: AttemptThrottle;
   heartbeatMs: number;

@@ -83,6 +83,7 @@ const ZH: Readonly<Record<string, string>> = {
   bad_host: '请使用终端的 IP 地址访问',
   bad_counter_ticket: '柜台凭证无效',
   bad_technician_pin: '维护密码错误',
+  not_configured: '尚未配置',
   too_many_attempts: '错误次数过多，请稍后再试',
   cursor_expired: '事件游标已过期，请重新读取状态',
   not_implemented: '此功能尚未提供',

@@ -17,6 +17,7 @@ import { pairingRoutes } from './routes/pairing.js';
 import { counterRoutes } from './routes/counter.js';
 import { paymentRoutes } from './routes/payments.js';
 import { returnRoutes } from './routes/returns.js';
+import { serviceRoutes, type ServiceSources } from './routes/service.js';
 import { terminalRoutes } from './routes/terminal.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { defaultUiDir, staticUiRoutes } from './static-ui.js';
@@ -44,11 +45,14 @@ export interface ApiServerOptions {
   maxWaiters?: number;
   maxStreams?: number;
   /**
-   * The console's hook (posctl console, later): checks the technician PIN. Without it
+   * The console's hook: checks the technician PIN (posd hands in src/app/service/technician-pin.ts;
+   * it throws TechnicianPinError for a wrong PIN, a lockout or no PIN set). Without it
    * POST /v1/pairings/technician answers 501 and technician tokens can only be issued by
    * TokenStore.issue on the terminal itself.
    */
   technicianPin?: (pin: string) => boolean;
+  /** posd's log and redacted configuration for the technician's routes (GET /v1/service/log, /v1/service/config). */
+  service?: ServiceSources;
   /**
    * Host names the API answers to besides IP literals and localhost (a LAN name the TLS
    * certificate carries). A request naming any other host is refused: a web page that rebinds its
@@ -121,6 +125,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
         { name: 'terminal', description: 'Status, the drawer, the profile.' },
         { name: 'reports', description: 'X and Z reports.' },
         { name: 'events', description: 'The event stream.' },
+        { name: 'service', description: "The technician's console: devices, self-tests, the queue, settle now, log, configuration." },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
@@ -170,6 +175,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   terminalRoutes(app, context);
   counterRoutes(app, context);
   staticUiRoutes(app, options.uiDir ?? defaultUiDir());
+  serviceRoutes(app, context, options.service);
   const streams = eventRoutes(app, context);
 
   app.addHook('preClose', async () => {

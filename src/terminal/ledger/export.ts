@@ -7,7 +7,8 @@ import { exportHeader } from '../../protocol/export-format.js';
  * Writes the journal as JSON Lines: a header line, then each record's canonical text.
  * Written to FILE.tmp, fsynced and renamed, so a crash never leaves a half export under FILE.
  */
-export function exportJournal(journal: Journal, file: string, now = Date.now()): { records: number } {
+/** onProgress(records written, records in all) after every MiB written, and at the end. */
+export function exportJournal(journal: Journal, file: string, now = Date.now(), onProgress?: (done: number, total: number) => void): { records: number } {
   const headSeq = journal.headSeq;
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w', 0o644);
@@ -27,9 +28,11 @@ export function exportJournal(journal: Journal, file: string, now = Date.now()):
       if (buffer.length > 1 << 20) {
         writeSync(fd, buffer);
         buffer = '';
+        onProgress?.(count, headSeq + 1);
       }
     }
     writeSync(fd, buffer);
+    onProgress?.(count, headSeq + 1);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -89,10 +89,10 @@ export function pairingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'A technician token, for the console PIN',
         description:
-          "No token. Exchanges the console PIN for a technician token. Wrong PINs lock it like pairing codes (429). 501 not_implemented until the console (posctl console) sets the PIN: it hands posd a PIN check (ApiServerOptions.technicianPin).",
+          'No token. Exchanges the console PIN (set with posctl console set-pin; docs/console.md) for a technician token. 403 bad_technician_pin for a wrong PIN; after 5 wrong PINs in a row 429 too_many_attempts with retryAt (15 minutes, doubling at each further lockout up to 24 hours; kept in the data directory, so a restart does not reset it). 422 not_configured while no PIN is set. 501 not_implemented when posd was started without the PIN check.',
         tags: ['pairing'],
         body: TechnicianPairingBody,
-        response: { 201: TokenAnswer, ...errorResponses(429, 501) },
+        response: { 201: TokenAnswer, ...errorResponses(422, 429, 501) },
       },
     },
     async (request, reply) => {
