@@ -148,9 +148,9 @@ async function main(): Promise<void> {
   say(`  backlog now: ${c.unsettledCount} unsettled, ${c.pendingUpload} waiting for upload, ${c.deadLetters} dead letters`);
   say();
   say('Check the journal yourself (posd keeps running; in another shell):');
-  say(`  npx posctl journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
+  say(`  npm run -s posctl -- journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
   say(`  curl -s ${acquirer.url}${settlementPath('checkpoint', { terminal: pos.id })} > /tmp/anchor.json`);
-  say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${pos.publicKey} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
+  say(`  npm run -s posctl -- journal verify /tmp/journal.jsonl --public-key ${pos.publicKey} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
   say();
 
   const stop = async (): Promise<void> => {
