@@ -17,3 +17,5 @@ const gpio = counterGpioTwin();
 const posd = await startPosd(config, { log: pino({ level: 'warn' }), configDir: dirname(file), env: { simPlugins: new Map<string, GpioTwin>([['gpio', gpio]]) } });
 const health = posd.terminal.status().devices;
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, devices: Object.fromEntries(Object.entries(health).map(([k, v]) => [k, v?.state])) })}\n`);
+// The bench asks (SIGUSR2) where the memory is: V8's heap, external buffers, the rest is code and native.
+process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`));

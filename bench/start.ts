@@ -21,6 +21,14 @@ const RUNS = 5;
 /** Built once, kept between bench runs (about a minute to build): delete it to build it again. */
 const CACHE = join(tmpdir(), 'posd-bench-cache', `journal-${RECORDS}-v2`);
 const IDLE_SETTLE_MS = 5000;
+/** The node flags deploy/posd.service starts posd with: the bench measures posd as it runs. */
+export const POSD_NODE_FLAGS = unitNodeFlags();
+
+function unitNodeFlags(): string[] {
+  const unit = readFileSync(here('../../deploy/posd.service'), 'utf8');
+  const options = /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit);
+  return options ? options[1]!.trim().split(/\s+/) : [];
+}
 
 /** The cached journal and the acquirer key its checkpoint is countersigned with; built when missing or stale. */
 function cachedJournal(log: (line: string) => void): { dataDir: string; acquirerKey: string } {
@@ -92,7 +100,7 @@ async function readyMs(root: string, dataDir: string, acquirerKey: string): Prom
   const config = join(root, 'posd-1m.json');
   writeFileSync(config, JSON.stringify({ dataDir, merchant: { name: 'bench' }, acquirer: { url: 'http://127.0.0.1:9', publicKey: acquirerKey }, devices: {}, api: { listen: `127.0.0.1:${port}` } }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [POSD, '--config', config, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...POSD_NODE_FLAGS, POSD, '--config', config, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await firstLine(child, (e) => (e.msg === 'posd running' ? true : undefined));
     const ms = performance.now() - t0;
@@ -126,7 +134,7 @@ async function idleRss(root: string, log: (line: string) => void): Promise<{ rss
         api: { listen: `127.0.0.1:${await freePort()}` },
       }),
     );
-    const posd = spawn(process.execPath, [here('./idle-child.js'), config], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const posd = spawn(process.execPath, [...POSD_NODE_FLAGS, here('./idle-child.js'), config], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const ready = await firstLine(posd, (e) => (e.ready === true ? (e as { pid: number; devices: Record<string, string> }) : undefined));
       const devices = Object.entries(ready.devices).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -159,7 +167,7 @@ const bench: BenchModule = {
       log(`   posd start to ready with ${RECORDS} records, ${RUNS} starts: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
       metrics.push({ name: 'start.ready_ms_1m', value: median(times), unit: 'ms', goal: '< 1000', note: `median of ${RUNS}; API listening, journal open and checked` });
       const idle = await idleRss(root, log);
-      metrics.push({ name: 'idle.rss_mb', value: idle.rssMb, unit: 'MB', goal: '< 80', note: idle.devices });
+      metrics.push({ name: 'idle.rss_mb', value: idle.rssMb, unit: 'MB', goal: '< 80', note: `node ${POSD_NODE_FLAGS.join(' ')} as the unit; ${idle.devices}` });
       return metrics;
     } finally {
       rmSync(root, { recursive: true, force: true });
