@@ -27,6 +27,7 @@ const WALLETS: readonly (DemoWallet & { spec: WalletSpec })[] = [
   { name: 'member', asset: 'MAT', index: 2, spec: { label: 'member (token wallet)', asset: 'MAT' } },
 ];
 const DEFAULT_PORT = 8737;
+const DRAWER_SHUT_AFTER_MS = 3000;
 /** Until when the terminal trusts the simulator's wallet issuers (2100-01-01). */
 const ISSUER_KEYS_UNTIL = 4_102_444_800_000;
 const REGISTER_NAME = 'demo register';
@@ -203,7 +204,11 @@ function watch(posd: RunningPosd, sim: SimulatedTerminal, paths: DemoPaths, here
     for (const saved of receipts.tearOff(seq)) say(`  printed   ${here(saved.file)}${saved.warnings.length ? ` (${saved.warnings.join('; ')})` : ''}`);
   });
   events.on('receipt.failed', ({ seq, message }) => say(`  receipt ${seq} not printed yet: ${message}`));
-  events.on('drawer.state', ({ state }) => say(`  drawer    ${state}`));
+  events.on('drawer.state', ({ state }) => {
+    say(`  drawer    ${state}`);
+    // The cashier takes the change out and pushes the drawer shut.
+    if (state === 'open') setTimeout(() => void sim.twins.gpio?.closeDrawer().catch(() => undefined), DRAWER_SHUT_AFTER_MS).unref();
+  });
   const lastHealth = new Map<string, string>();
   events.on('device.health', ({ kind, health }) => {
     const shown = `${health.state}${health.reason ?? ''}`;
