@@ -57,6 +57,7 @@ export class SettlementBook {
            ELSE (SELECT r.seq + 1 FROM settlement_records r WHERE NOT EXISTS (SELECT 1 FROM settlement_records n WHERE n.seq = r.seq + 1) ORDER BY r.seq LIMIT 1) END`,
       ).pluck(),
       headSeq: db.prepare('SELECT MAX(seq) FROM journal').pluck(),
+      heldSpan: db.prepare('SELECT COUNT(*) AS count, MAX(seq) AS max FROM settlement_records'),
       insertBatch: db.prepare(
         `INSERT INTO settlement_batches(id, kind, created_at, seqs, from_seq, through, body_sha256, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')`,
       ),
@@ -110,7 +111,9 @@ export class SettlementBook {
   /** The lowest seq the acquirer does not hold, or null when it holds every record. */
   lowestPending(): number | null {
     const head = this.stmt.headSeq.get() as number | null;
-    const gap = this.stmt.firstGap.get() as number | null;
+    // Usually the held seqs are exactly 0..max (a count is cheap in SQLite, a gap search is not).
+    const held = this.stmt.heldSpan.get() as { count: number; max: number | null };
+    const gap = held.max === null ? 0 : held.count === held.max + 1 ? held.max + 1 : (this.stmt.firstGap.get() as number | null);
     return head === null || gap === null || gap > head ? null : gap;
   }
 
