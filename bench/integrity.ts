@@ -20,7 +20,7 @@ const here = (file: string): string => fileURLToPath(new URL(file, import.meta.u
 const POSD = fileURLToPath(new URL('../src/bin/posd.js', import.meta.url));
 
 /** A journal of `count` records whose newest countersigned checkpoint lies `tail` records behind the head. */
-function countersignedJournal(dir: string, count: number, tail: number, acquirer: Signer, log: (line: string) => void): void {
+export function countersignedJournal(dir: string, count: number, tail: number, acquirer: Signer, log: (line: string) => void): void {
   const journal = Journal.open(dir);
   buildBacklog(journal, count - tail, log);
   const checkpoint = journal.appendCheckpoint();
@@ -43,6 +43,10 @@ function countersignedJournal(dir: string, count: number, tail: number, acquirer
     },
     acquirer,
   );
+  // As the drainer leaves it: every record uploaded (and accepted) before the close settles them;
+  // without these rows posd would take all of them for records still to upload.
+  journal.settlement!.recordBatch({ id: 'bench-upload', kind: 'upload', seqs: [[0, checkpoint.seq]], from: null, through: null, bodySha256: '0'.repeat(64) });
+  journal.settlement!.applyUpload('bench-upload', [[0, checkpoint.seq]], [], '{}');
   // As a balanced close leaves it: the ack journaled and the range settled in one transaction.
   journal.append({ kind: 'settlement_ack', body: { close: 'bench-close', through: checkpoint.seq, ack: ack as unknown as Record<string, unknown> } }, () =>
     journal.settlement!.settleInAppend('bench-close', 0, checkpoint.seq, JSON.stringify(ack)),

@@ -14,6 +14,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   tap: () => import('./tap.js'),
   code: () => import('./code.js'),
   api: () => import('./api.js'),
+  start: () => import('./start.js'),
 };
 
 async function main(): Promise<void> {

@@ -49,4 +49,46 @@ program
     process.once('SIGTERM', () => void stop());
   });
 
+/** The commands for a running demo (`npm start`): they find it through its folder. */
+type DemoCommandOptions = { demoDir?: string };
+const demoDirOption = '--demo-dir <dir>';
+const demoDirHelp = 'the running demo\'s folder (default $POSD_DEMO_DIR or .posd-demo)';
+async function onDemo(o: DemoCommandOptions, act: (client: import('../demo/commands.js').DemoClient) => Promise<void>): Promise<void> {
+  const [{ DemoClient }, { demoPaths }] = await Promise.all([import('../demo/commands.js'), import('../demo/demo-dir.js')]);
+  try {
+    await act(new DemoClient(demoPaths(o.demoDir), (line) => process.stdout.write(`${line}\n`)));
+  } catch (err) {
+    if (!(err instanceof Error && 'code' in err)) throw err;
+    process.stderr.write(`hw-sim: ${err.message}\n`);
+    process.exitCode = (err as { code: unknown }).code === 'bad_argument' || (err as { code: unknown }).code === 'no_such_wallet' ? 2 : 1;
+  }
+}
+program
+  .command('scan <code>')
+  .description("on the running demo: the scanner reads CODE (a product's GTIN rings it up; a customer's payment code pays)")
+  .option(demoDirOption, demoDirHelp)
+  .action((code: string, o: DemoCommandOptions) => onDemo(o, (demo) => demo.scan(code)));
+program
+  .command('tap [wallet]')
+  .description("on the running demo: a customer's hardware wallet (alice, bob or member; default alice) is held to the NFC reader until its payment is decided")
+  .option(demoDirOption, demoDirHelp)
+  .action((wallet: string | undefined, o: DemoCommandOptions) => onDemo(o, (demo) => demo.tap(wallet)));
+program
+  .command('pay-qr')
+  .description("on the running demo: the customer's app pays the shop QR shown for the payment in progress")
+  .option(demoDirOption, demoDirHelp)
+  .action((o: DemoCommandOptions) => onDemo(o, (demo) => demo.payQr()));
+program
+  .command('paper <state>')
+  .description("on the running demo: the printer's paper runs out (out) or a new roll goes in (in)")
+  .option(demoDirOption, demoDirHelp)
+  .action((state: string, o: DemoCommandOptions) => onDemo(o, (demo) => demo.paper(state)));
+program
+  .command('shelf')
+  .description("the demo's products: GTIN, price, name (scan one with hw-sim scan GTIN)")
+  .action(async () => {
+    const { shelfLines } = await import('../demo/commands.js');
+    for (const line of shelfLines()) process.stdout.write(`${line}\n`);
+  });
+
 await program.parseAsync(process.argv);

@@ -1,8 +1,9 @@
 /**
- * `npm start`: posd on simulated hardware. Every device's twin and the acquirer simulator run
- * in this process; posd's real drivers talk to them through the simulator buses. A scripted
- * counter session runs first, then the demo takes keys until Ctrl-C (or exits when
- * POSD_DEMO_EXIT=1, for a smoke test).
+ * `npm run demo:script`: a scripted counter session on simulated hardware, data in
+ * .posd-demo-script/ (POSD_DEMO_SCRIPT_DIR). Every device's twin and the acquirer simulator run
+ * in this process; posd's real drivers talk to them through the simulator buses. The session
+ * runs first, then it takes keys until Ctrl-C (or exits when POSD_DEMO_EXIT=1, for a smoke test).
+ * `npm start` (start.ts) is the product demo: the real posd with its API, driven from outside.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import type { IsoDepCard } from '../cards/iso-dep-card.js';
 import { startSimulatedTerminal } from '../terminal/simulated-terminal.js';
 import { DEMO_PRODUCTS, demoCatalogCsv } from './shelf.js';
 
-const dir = resolve(process.env.POSD_DEMO_DIR ?? '.posd-demo');
+const dir = resolve(process.env.POSD_DEMO_SCRIPT_DIR ?? '.posd-demo-script');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const yuan = (fen: number): string => formatMoney(fen, 'CNY');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -147,9 +148,9 @@ async function main(): Promise<void> {
   say(`  backlog now: ${c.unsettledCount} unsettled, ${c.pendingUpload} waiting for upload, ${c.deadLetters} dead letters`);
   say();
   say('Check the journal yourself (posd keeps running; in another shell):');
-  say(`  npx posctl journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
+  say(`  npm run -s posctl -- journal export --data-dir ${config.dataDir} --out /tmp/journal.jsonl`);
   say(`  curl -s ${acquirer.url}${settlementPath('checkpoint', { terminal: pos.id })} > /tmp/anchor.json`);
-  say(`  npx posctl journal verify /tmp/journal.jsonl --public-key ${pos.publicKey} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
+  say(`  npm run -s posctl -- journal verify /tmp/journal.jsonl --public-key ${pos.publicKey} --acquirer-key ${toHex(acquirer.publicKey)} --anchor /tmp/anchor.json`);
   say();
 
   const stop = async (): Promise<void> => {

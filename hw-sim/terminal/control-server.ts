@@ -12,7 +12,7 @@ const PRINTER_FAULTS: readonly PrinterFault[] = ['paper_near_end', 'paper_out', 
  * the terminal has. Every route requires `authorization: Bearer <token>`: another local
  * process must not be able to inject a scan (a payment code) into a counter.
  */
-export async function startTwinControl(terminal: SimulatedTerminal<never>, host: string, token: string): Promise<FastifyInstance> {
+export async function startTwinControl(terminal: SimulatedTerminal<never>, host: string, token: string, port = 0): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   hardenJson(app);
   app.addHook('onRequest', requireBearer(token));
@@ -102,6 +102,6 @@ export async function startTwinControl(terminal: SimulatedTerminal<never>, host:
     app.get('/printer/text', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(printer.text()));
     app.get('/printer/png', async (_req, reply) => reply.type('image/png').send(printer.png().png));
   }
-  await app.listen({ host, port: 0 });
+  await app.listen({ host, port });
   return app;
 }

@@ -60,6 +60,8 @@ export interface SimulatedTerminalOptions<T extends TwinName = TwinName> {
   host?: string;
   /** Serve the twin control API over HTTP (scan, tap, printer faults), as `hw-sim serve` does; default false. */
   control?: boolean;
+  /** The control API's port (default any free one). */
+  controlPort?: number;
   /** The operator's bearer token for the twin control API and the acquirer's control port; default a random one (in `addresses.token`). */
   token?: string;
   printer?: PrinterTwinOptions & { profile?: string; baud?: number };
@@ -254,7 +256,7 @@ export async function startSimulatedTerminal<T extends TwinName = TwinName>(opti
   };
   if (wantsControl) {
     try {
-      const control = await startTwinControl(terminal, host, addresses.token ?? token);
+      const control = await startTwinControl(terminal, host, addresses.token ?? token, options.controlPort ?? 0);
       addresses.token ??= token;
       closers.push(() => control.close());
       addresses.control = `http://${host}:${(control.server.address() as { port: number }).port}`;

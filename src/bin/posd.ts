@@ -1,20 +1,15 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createApiServer, type ApiServer } from '../api/http/index.js';
-import { parseApiSettings } from '../app/config/api.js';
-import { tailLog } from '../app/service/log-tail.js';
-import { redactConfig } from '../app/service/redact.js';
-import { TechnicianPin } from '../app/service/technician-pin.js';
-import { assemble, ConfigError, loadConfig, type LoadedConfig, type Logger, type PosTerminal } from '../app/index.js';
+import { ConfigError, loadConfig, type LoadedConfig, type Logger, type PosTerminal } from '../app/index.js';
 import { CodedError } from '../errors/coded-error.js';
 import { dispositionOf } from '../errors/error-table.js';
 import { dataDirCheck, eventLoopCheck, journalCheck } from './service/health.js';
 import { ServiceMonitor } from './service/monitor.js';
 import { SystemdNotifier } from './service/sd-notify.js';
 import { handleShutdownSignals, STOP_GRACE_MS } from './service/shutdown.js';
+import { startPosd } from './service/start.js';
 
 const program = new Command('posd')
   .description('posd: the point-of-sale terminal runtime')
@@ -44,46 +39,25 @@ if (options.check) {
 const log = pino({ name: 'posd', level: options.logLevel ?? config.log.level });
 const notifier = SystemdNotifier.fromEnvironment(process.env, log);
 let monitor: ServiceMonitor | undefined;
-let api: ApiServer | undefined;
 
-const starting = assemble(config, { log });
-const technicianPin = new TechnicianPin(config.dataDir);
+const starting = startPosd(config, { log, configDir: dirname(options.config), configFile: resolve(options.config) });
 const shutdown = handleShutdownSignals({
   log,
   graceMs: STOP_GRACE_MS,
   stop: async () => {
     monitor?.stop();
     await notifier?.stopping('stopping: finishing the work in flight');
-    // A signal during start-up waits for the terminal to be up, then takes it down.
-    const terminal = await starting.catch(() => undefined);
-    // The API closes first: no new payment starts while the one in flight finishes.
-    await api?.close();
-    await terminal?.stop();
+    // A signal during start-up waits for posd to be up, then takes it down: the API closes
+    // first (no new payment starts), then the payment in flight finishes and the terminal stops.
+    const running = await starting.catch(() => undefined);
+    await running?.stop();
     await notifier?.close();
   },
 });
 
 let terminal: PosTerminal;
 try {
-  terminal = await starting;
-  const settings = parseApiSettings(config.api, dirname(options.config));
-  const server = await createApiServer(terminal, {
-    dataDir: config.dataDir,
-    host: settings.host,
-    port: settings.port,
-    log,
-    ...(settings.tls ? { tls: { cert: readFileSync(settings.tls.cert), key: readFileSync(settings.tls.key) } } : {}),
-    // The console's PIN (posctl console set-pin), read from the data directory at each attempt; its lockout is kept there too.
-    technicianPin: (pin) => (technicianPin.check(pin), true),
-    service: {
-      log: (lines) => tailLog(lines, process.env.POSD_LOG_FILE ? { file: process.env.POSD_LOG_FILE } : {}),
-      config: () => ({ file: resolve(options.config), config: redactConfig(config) }),
-    },
-  });
-  await server.listen();
-  api = server;
-  // A terminal no register has paired with shows a pairing code (and logs it) at once.
-  if (!server.tokens.has('register')) terminal.pairing.open();
+  terminal = (await starting).terminal;
 } catch (err) {
   const message = err instanceof CodedError ? `${(err as Error).message} (${err.code})` : (err as Error).message;
   log.fatal({ err: message }, 'cannot start');

@@ -8,11 +8,11 @@ import { tempDir } from '../support/tmp.js';
 
 const run = promisify(execFile);
 
-describe('npm start (the demo)', () => {
+describe('npm run demo:script (the scripted session)', () => {
   it('runs a counter session on the twins: sale, receipt, drawer, wallet, settlement; twice on the same data', async () => {
     const dir = tempDir();
     const demo = join(process.cwd(), 'dist/hw-sim/demo/run.js');
-    const env = { ...process.env, POSD_DEMO_DIR: dir, POSD_DEMO_EXIT: '1' };
+    const env = { ...process.env, POSD_DEMO_SCRIPT_DIR: dir, POSD_DEMO_EXIT: '1' };
     let firstPayment: string | undefined;
     for (const round of [1, 2]) {
       const { stdout } = await run(process.execPath, [demo], { env, timeout: 60_000 });

@@ -57,7 +57,9 @@ let loaded: JohnnyFive | undefined;
 export function loadJohnnyFive(): JohnnyFive {
   if (!loaded) {
     const require = createRequire(import.meta.url);
-    loaded = require('johnny-five') as JohnnyFive;
+    // Board alone (lib/board.js is what the package exports as Board): the package's index loads
+    // every component johnny-five has (motors, LCDs, IMUs, lodash, chalk), about 5 MB posd never uses.
+    loaded = { Board: require('johnny-five/lib/board.js') as J5BoardConstructor };
   }
   return loaded;
 }

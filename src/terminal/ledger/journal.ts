@@ -199,7 +199,11 @@ export class Journal {
       returnsOf: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE ref_of = ? ORDER BY seq'),
       checkedRange: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE seq >= ? AND seq <= ? AND asset IS NOT NULL ORDER BY seq'),
       checkedOne: db.prepare('SELECT seq, kind, asset, amount, ref_of, record FROM journal WHERE seq = ?'),
-      lastOfKind: db.prepare('SELECT MAX(seq) FROM journal WHERE kind = ? AND seq > ? AND seq <= ?').pluck(),
+      // Newest first from the upper bound: the kinds asked for (acks, checkpoints) lie near the head.
+      lastOfKind: db.prepare('SELECT seq FROM journal WHERE kind = ? AND seq > ? AND seq <= ? ORDER BY seq DESC LIMIT 1').pluck(),
+      // Rare kinds that may be absent altogether: through their partial indexes (journal-schema.ts), not a scan.
+      lastPriority: db.prepare(`SELECT MAX(seq) FROM journal WHERE kind IN ('reversal', 'key_rotation') AND kind = ? AND seq > ? AND seq <= ?`).pluck(),
+      lastDayClose: db.prepare(`SELECT MAX(seq) FROM journal WHERE kind = 'day_close' AND seq > ? AND seq <= ?`).pluck(),
       firstOfKind: db.prepare('SELECT MIN(seq) FROM journal WHERE kind = ? AND seq > ?').pluck(),
       lastFinancial: db.prepare('SELECT MAX(seq) FROM journal WHERE seq > ? AND seq <= ? AND asset IS NOT NULL').pluck(),
       frontierAtOrBelow: db.prepare('SELECT size, frontier FROM merkle_frontiers WHERE size <= ? ORDER BY size DESC LIMIT 1'),
@@ -358,7 +362,9 @@ export class Journal {
 
   /** The newest record of a kind in (after, through], or null. */
   lastSeqOfKind(kind: RecordKind, after = -1, through = Number.MAX_SAFE_INTEGER): number | null {
-    return this.stmt.lastOfKind.get(kind, after, through) as number | null;
+    if (kind === 'reversal' || kind === 'key_rotation') return (this.stmt.lastPriority.get(kind, after, through) as number | null) ?? null;
+    if (kind === 'day_close') return (this.stmt.lastDayClose.get(after, through) as number | null) ?? null;
+    return (this.stmt.lastOfKind.get(kind, after, through) as number | undefined) ?? null;
   }
 
   /** The first record of a kind after `after`, or null. */

@@ -50,7 +50,14 @@ export class SettlementBook {
       priority: db.prepare(`SELECT seq FROM journal j WHERE ${PRIORITY_KINDS} AND seq >= ? AND seq <= ? AND ${NOT_HELD} ORDER BY seq LIMIT ?`).pluck(),
       pending: db.prepare(`SELECT seq FROM journal j WHERE seq >= ? AND seq <= ? AND ${NOT_HELD} ORDER BY seq LIMIT ?`).pluck(),
       pendingCount: db.prepare(`SELECT COUNT(*) FROM journal j WHERE seq >= ? AND ${NOT_HELD}`).pluck(),
-      minPending: db.prepare(`SELECT MIN(seq) FROM journal j WHERE ${NOT_HELD}`).pluck(),
+      // The journal is gapless from 0, so the lowest record not held is the first gap in the held
+      // seqs: found in settlement_records' small rows, not by reading every journal row.
+      firstGap: db.prepare(
+        `SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM settlement_records WHERE seq = 0) THEN 0
+           ELSE (SELECT r.seq + 1 FROM settlement_records r WHERE NOT EXISTS (SELECT 1 FROM settlement_records n WHERE n.seq = r.seq + 1) ORDER BY r.seq LIMIT 1) END`,
+      ).pluck(),
+      headSeq: db.prepare('SELECT MAX(seq) FROM journal').pluck(),
+      heldSpan: db.prepare('SELECT COUNT(*) AS count, MAX(seq) AS max FROM settlement_records'),
       insertBatch: db.prepare(
         `INSERT INTO settlement_batches(id, kind, created_at, seqs, from_seq, through, body_sha256, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')`,
       ),
@@ -103,7 +110,11 @@ export class SettlementBook {
 
   /** The lowest seq the acquirer does not hold, or null when it holds every record. */
   lowestPending(): number | null {
-    return this.stmt.minPending.get() as number | null;
+    const head = this.stmt.headSeq.get() as number | null;
+    // Usually the held seqs are exactly 0..max (a count is cheap in SQLite, a gap search is not).
+    const held = this.stmt.heldSpan.get() as { count: number; max: number | null };
+    const gap = held.max === null ? 0 : held.count === held.max + 1 ? held.max + 1 : (this.stmt.firstGap.get() as number | null);
+    return head === null || gap === null || gap > head ? null : gap;
   }
 
   /** Stores a batch before it is first sent: from here on it goes again, with the same key, until answered. */
