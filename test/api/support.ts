@@ -5,7 +5,8 @@ import { createApiServer, type ApiServer, type ApiServerOptions } from '../../sr
 import { SHARED_SCHEMAS } from '../../src/api/http/schemas.js';
 import { assemble, type AssembleOptions, type PosdConfig, type PosTerminal } from '../../src/app/index.js';
 import { toHex } from '../../src/encoding/hex.js';
-import { startSimulatedTerminal, type SimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
+import { startSimulatedTerminal, type SimulatedTerminal, type SimulatedTerminalOptions } from '../../hw-sim/terminal/simulated-terminal.js';
+import { enrolledDataDir } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 
 const running: { stop(): Promise<void> }[] = [];
@@ -35,18 +36,23 @@ export interface ApiRig {
  * simulated devices and acquirer (`devices: true`) or with none. A token of each scope is issued
  * on the terminal itself (as the console would); pairing is tested through the API elsewhere.
  */
-export async function startApi(options: { devices?: boolean; api?: Partial<ApiServerOptions>; assemble?: AssembleOptions; dataDir?: string } = {}): Promise<ApiRig> {
+export async function startApi(
+  options: { devices?: boolean; api?: Partial<ApiServerOptions>; assemble?: AssembleOptions; dataDir?: string; sim?: SimulatedTerminalOptions; config?: Partial<PosdConfig> } = {},
+): Promise<ApiRig> {
   let sim: SimulatedTerminal | undefined;
   if (options.devices) {
-    sim = await startSimulatedTerminal({ scanner: { mode: 'serial' } });
+    sim = await startSimulatedTerminal({ scanner: { mode: 'serial' }, ...options.sim });
     running.push({ stop: () => sim!.close() });
   }
-  const dataDir = options.dataDir ?? tempDir('posd-api-');
+  // With the simulator: the terminal's key enrolled at its acquirer (it settles) and its wallet issuers trusted.
+  const dataDir = sim?.acquirer ? enrolledDataDir(sim.acquirer, options.dataDir ?? tempDir('posd-api-')) : (options.dataDir ?? tempDir('posd-api-'));
   const config: PosdConfig = {
     dataDir,
     merchant: { name: 'Test shop', city: 'Hangzhou' },
     devices: sim ? sim.devices : {},
     ...(sim?.acquirer ? { acquirer: { url: sim.acquirer.url, publicKey: toHex(sim.acquirer.publicKey) } } : {}),
+    ...(sim ? { payments: { issuerKeys: sim.issuerKeys } } : {}),
+    ...options.config,
   };
   const terminal = await assemble(config, { ...(sim ? { env: sim.env } : {}), ...options.assemble });
   running.push(terminal);

@@ -15,6 +15,7 @@ import { PaymentWatch } from './payment-watch.js';
 import { eventRoutes } from './routes/events.js';
 import { pairingRoutes } from './routes/pairing.js';
 import { paymentRoutes } from './routes/payments.js';
+import { receiptRoutes } from './routes/receipts.js';
 import { returnRoutes } from './routes/returns.js';
 import { terminalRoutes } from './routes/terminal.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -93,7 +94,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     return503OnClosing: true,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
     ajv: { customOptions: { strict: false } },
-  }) as unknown as FastifyInstance;
+  });
 
   app.setValidatorCompiler(validatorCompiler());
   // Answers are documented by the schemas (and checked against them in the tests), not filtered by them.
@@ -163,6 +164,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   pairingRoutes(app, context);
   paymentRoutes(app, context);
   returnRoutes(app, context);
+  receiptRoutes(app, context);
   terminalRoutes(app, context);
   const streams = eventRoutes(app, context);
 
