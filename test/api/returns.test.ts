@@ -3,7 +3,7 @@ import { RecordReceiptSchema, ReturnSchema } from '../../src/api/http/schemas.js
 import type { Payment } from '../../src/payments/payment.js';
 import { wechatCode } from '../payments/online/rig.js';
 import { sleep, until } from '../support/wait.js';
-import { errorCode, expectSchema, newKey, startApi, type ApiRig } from './support.js';
+import { errorCode, expectSchema, newKey, startApi, untilFinal, type ApiRig } from './support.js';
 
 interface ReturnAnswer {
   key: string;
@@ -37,17 +37,6 @@ async function paidByCode(rig: ApiRig, amount: number): Promise<Payment> {
   const final = await untilFinal(rig, created.body.id);
   expect(final).toMatchObject({ state: 'succeeded', method: 'code', amount });
   return final;
-}
-
-/** Long-polls GET /v1/payments/{id} until the payment is final (as a register would). */
-export async function untilFinal(rig: ApiRig, id: string): Promise<Payment & { final: boolean }> {
-  let version = 0;
-  for (let i = 0; i < 50; i++) {
-    const answer = await rig.call<Payment & { final: boolean }>('GET', `/v1/payments/${id}?wait=10000&version=${version}`);
-    if (answer.body.final) return answer.body;
-    version = answer.body.version;
-  }
-  throw new Error(`payment ${id} not final`);
 }
 
 /**
