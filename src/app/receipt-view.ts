@@ -76,7 +76,8 @@ export function receiptViews(after: AfterPayment, profile: () => PrinterProfile)
       },
       lines: receiptText(receiptDocument(content, printer), printer),
       columns: printer.columns.A,
-      verification: after.qr(payment.seq) ?? '',
+      // The QR the receipt carries (the same signed text after.qr() makes, without signing it twice).
+      verification: content.qr ?? '',
     };
     if (cache.size >= 64) cache.delete(cache.keys().next().value!);
     cache.set(payment.seq, view);
@@ -99,6 +100,6 @@ export function recordReceiptViews(after: AfterPayment, profile: () => PrinterPr
     const [content] = after.receipts(seq, { copies: 'customer' });
     const printer = profile();
     const kind = kindOf(seq) as RecordReceipt['kind'];
-    return { seq, kind, lines: content ? receiptText(receiptDocument(content, printer), printer) : [], columns: printer.columns.A, verification: after.qr(seq) ?? '' };
+    return { seq, kind, lines: content ? receiptText(receiptDocument(content, printer), printer) : [], columns: printer.columns.A, verification: content?.qr ?? '' };
   };
 }
