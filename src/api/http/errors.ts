@@ -34,7 +34,9 @@ export type ApiErrorCode =
   | 'cursor_expired'
   | 'not_implemented'
   | 'too_many_connections'
-  | 'no_printer';
+  | 'no_printer'
+  /** PUT /v1/profile on a terminal without provisioning configured (no acquirer root key to verify with). */
+  | 'not_configured';
 
 /** Every API code is in the error table (src/errors/error-table.ts): the build stops naming one that is not. */
 type MissingFromTheTable = Exclude<ApiErrorCode, KnownErrorCode>;

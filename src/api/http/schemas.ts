@@ -304,7 +304,7 @@ export const ReportAnswer = Type.Object(
     records: Type.Integer({ description: 'Financial records counted.' }),
     dayCloseSeq: nullable(Type.Integer({ description: 'Z: the signed day_close record; X: null.' })),
     checkpointSeq: nullable(Type.Integer({ description: 'Z: the checkpoint after it; X: null.' })),
-    printed: Type.Optional(Type.Boolean({ description: 'With print: true once on paper; false when the printer could not print it now (the report stands).' })),
+    printed: Type.Optional(Type.Boolean({ description: 'With print: true once on paper; false without a printer, when printing failed, or while the printer still waits after 10 s (it prints once it can). The report stands either way.' })),
   },
   { additionalProperties: false, description: 'An X report (running totals since the last Z) or a Z report (the day close).' },
 );

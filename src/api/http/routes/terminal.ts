@@ -1,13 +1,13 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ProvisioningError } from '../../../protocol/provisioning-schemas.js';
-import { ProvisioningFailure } from '../../../provisioning/errors.js';
 import type { EndOfDayReport } from '../../../terminal/reports/end-of-day.js';
 import type { ApiContext } from '../context.js';
-import { RefusedDocument } from '../errors.js';
+import { ApiError, RefusedDocument } from '../errors.js';
 import { accepts, errorResponses } from '../route-kit.js';
 import { DayBody, DrawerAnswer, DrawerBody, HealthAnswer, ProfileAnswer, ReportAnswer, ReportQuery, SignedProfileBody, StatusSchema } from '../schemas.js';
 import { offlineQueueView } from '../views.js';
+import { REPRINT_ANSWER_MS } from './payments.js';
 
 const ANY = accepts('register', 'counter', 'technician');
 const REGISTER_OR_COUNTER = accepts('register', 'counter');
@@ -76,13 +76,21 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
+  /** Prints a report; true once on paper, false when it failed or still waits for the printer after REPRINT_ANSWER_MS (it goes on). */
   const printed = async (report: EndOfDayReport): Promise<boolean> => {
+    const printing = terminal.reports.print(report).then(
+      () => true,
+      (err: Error) => {
+        ctx.log.warn({ type: report.type, z: report.z, err: err.message }, 'report not printed');
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), REPRINT_ANSWER_MS)));
     try {
-      await terminal.reports.print(report);
-      return true;
-    } catch (err) {
-      ctx.log.warn({ type: report.type, z: report.z, err: (err as Error).message }, 'report not printed');
-      return false;
+      return await Promise.race([printing, later]);
+    } finally {
+      clearTimeout(timer);
     }
   };
 
@@ -92,7 +100,7 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
       config: ANY.config,
       schema: {
         summary: 'X report: running totals since the last Z (resets nothing)',
-        description: `${ANY.scopesNote} Totals per asset and kind and per method since the last Z; writes nothing. With print=true it is also printed (printed says whether it reached paper).`,
+        description: `${ANY.scopesNote} Totals per asset and kind and per method since the last Z; writes nothing. With print=true it is also printed: printed is true once on paper, false when it could not print or still waits for the printer after ${REPRINT_ANSWER_MS / 1000} s (out of paper: it prints once paper is back).`,
         tags: ['reports'],
         security: ANY.security,
         querystring: ReportQuery,
@@ -112,7 +120,7 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
       config: { ...ANY.config, optionalBody: true },
       schema: {
         summary: 'Z report: close the business day (irreversible)',
-        description: `${ANY.scopesNote} Appends the signed day_close record (the next Z number) and a checkpoint, then settlement runs. 409 busy while a payment is in progress; 409 day_closed for the day the last Z closed. With print: true it is also printed (printed says whether it reached paper; the day is closed either way).`,
+        description: `${ANY.scopesNote} Appends the signed day_close record (the next Z number) and a checkpoint, then settlement runs. 409 busy while a payment is in progress; 409 day_closed for the day the last Z closed. With print: true it is also printed: printed as for the X report; the day is closed either way.`,
         tags: ['reports'],
         security: ANY.security,
         body: DayBody,
@@ -142,7 +150,7 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const provisioning = terminal.provisioning;
-      if (!provisioning) throw new ProvisioningFailure('not_configured', 'this terminal has no acquirer root key configured (provisioning.acquirerRootKey): it cannot verify a profile');
+      if (!provisioning) throw new ApiError('not_configured', 'this terminal has no acquirer root key configured (provisioning.acquirerRootKey): it cannot verify a profile');
       let result: { changed: boolean; version: number };
       try {
         result = provisioning.acceptProfile(request.body);
