@@ -101,6 +101,16 @@ describe('reports', () => {
     expect(errorCode(notADate)).toBe('bad_day');
     expect((await rig.call<{ z: number }>('GET', '/v1/reports/x')).body.z).toBe(3);
   });
+  it('a report to print while the paper is out answers after the wait with printed false, and prints once paper is back', async () => {
+    const rig = await startApi({ devices: true, sim: { twins: ['printer'], wallets: 0 }, assemble: { settleInBackground: false } });
+    await until(() => rig.terminal.deviceHealth().printer?.state === 'ready', 'printer ready', 10_000);
+    rig.sim!.twins.printer.setFault('paper_out', true);
+    const x = await rig.call<{ printed: boolean; type: string }>('GET', '/v1/reports/x?print=true');
+    expect(x.status).toBe(200);
+    expect(x.body).toMatchObject({ type: 'X', printed: false });
+    rig.sim!.twins.printer.loadPaper();
+    await until(() => rig.sim!.twins.printer.text().includes('X REPORT'), 'the report printed once paper was back', 15_000);
+  }, 40_000);
 });
 
 describe('refunds and voids', () => {
