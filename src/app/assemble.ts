@@ -22,7 +22,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { PosTerminal } from './terminal.js';
 import { drawerService } from './drawer.js';
 import { PairingDesk } from './pairing.js';
-import { receiptViews } from './receipt-view.js';
+import { receiptViews, recordReceiptViews } from './receipt-view.js';
 import { GENERIC_58_ZH, profileById } from '../drivers/escpos/profiles.js';
 import type { Tender } from '../payments/tender.js';
 import { classifyScan } from '../terminal/scan-classification/index.js';
@@ -185,6 +185,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     closers.push(() => journal.close(), () => lock.release());
     const drawer = drawerService({ ...(gpio ? { gpio } : {}), ...(printer ? { printer } : {}), log });
     const settlementStatus = drainer ? () => drainer!.status() : () => null;
+    const printerProfile = () => printer?.profile ?? (config.devices.printer?.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH);
     const faces = {
       pairing: new PairingDesk({ events, log }),
       drawer,
@@ -198,7 +199,8 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
         currentPayment: () => engine.current(),
         classify: (text, symbology) => classifyScan(text, policy().codeTable, { symbology }).kind,
       }),
-      receiptOf: receiptViews(after, () => printer?.profile ?? (config.devices.printer?.profile ? profileById(config.devices.printer.profile) : GENERIC_58_ZH)),
+      receiptOf: receiptViews(after, printerProfile),
+      recordReceipt: recordReceiptViews(after, printerProfile, (seq) => journal.recordAt(seq)?.kind),
     };
     return new PosTerminal(
       events,

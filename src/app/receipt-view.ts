@@ -1,5 +1,5 @@
 import type { PrinterProfile } from '../drivers/escpos/profiles.js';
-import type { AfterPayment } from '../payments/after-payment.js';
+import { payerOf, type AfterPayment } from '../payments/after-payment.js';
 import type { Payment } from '../payments/payment.js';
 import { receiptDocument } from './adapters/escpos-receipts.js';
 import { receiptText } from './adapters/receipt-text.js';
@@ -24,6 +24,10 @@ export interface PaymentReceipt {
     tendered: number | null;
     change: number | null;
     offline: boolean;
+    /** The payer as the receipt shows it: a masked payment code or a shortened wallet id; null for cash. */
+    payer: string | null;
+    /** The acquirer's transaction reference (online payments). */
+    acquirerRef: string | null;
     items: { name: string; unitPrice: number; quantity: number; amount: number }[];
   };
   /** The customer's receipt as printed, one string per printed line, at the printer's width (`columns`). */
@@ -50,6 +54,7 @@ export function receiptViews(after: AfterPayment, profile: () => PrinterProfile)
     const printer = profile();
     const details = record.body.details;
     const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+    const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
     const view: PaymentReceipt = {
       fields: {
         merchant: content.header[0] ?? '',
@@ -65,14 +70,36 @@ export function receiptViews(after: AfterPayment, profile: () => PrinterProfile)
         tendered: number(details.tendered),
         change: number(details.change),
         offline: payment.offlineApproved,
+        payer: payerOf(record, payment),
+        acquirerRef: text(details.acquirerRef) ?? text(payment.facts.acquirerRef),
         items: payment.items.map((i) => ({ name: i.name, unitPrice: i.unitPrice, quantity: i.quantity, amount: i.unitPrice * i.quantity })),
       },
       lines: receiptText(receiptDocument(content, printer), printer),
       columns: printer.columns.A,
-      verification: after.qr(payment.seq) ?? '',
+      // The QR the receipt carries (the same signed text after.qr() makes, without signing it twice).
+      verification: content.qr ?? '',
     };
     if (cache.size >= 64) cache.delete(cache.keys().next().value!);
     cache.set(payment.seq, view);
     return view;
+  };
+}
+
+/** Any money record's receipt (payment, refund, void, reversal) as printed now, with its QR text. */
+export interface RecordReceipt {
+  seq: number;
+  kind: 'payment' | 'refund' | 'void' | 'reversal';
+  lines: string[];
+  columns: number;
+  verification: string;
+}
+
+/** Receipts by journal seq for the faces; throws ReceiptError (not_found, no_receipt) as printing would. */
+export function recordReceiptViews(after: AfterPayment, profile: () => PrinterProfile, kindOf: (seq: number) => string | undefined): (seq: number) => RecordReceipt {
+  return (seq) => {
+    const [content] = after.receipts(seq, { copies: 'customer' });
+    const printer = profile();
+    const kind = kindOf(seq) as RecordReceipt['kind'];
+    return { seq, kind, lines: content ? receiptText(receiptDocument(content, printer), printer) : [], columns: printer.columns.A, verification: content?.qr ?? '' };
   };
 }

@@ -19,7 +19,8 @@ import type { Journal } from '../terminal/ledger/journal.js';
 import { PaymentError } from '../payments/errors.js';
 import type { ReceiptContent, ReceiptOutput } from '../terminal/ports.js';
 import { ReceiptError } from '../terminal/receipts/errors.js';
-import { businessDay, closeDay, type DayClose } from '../terminal/reports/day-close.js';
+import { businessDay, closeDay, dayAfter, lastClosedDay, type DayClose } from '../terminal/reports/day-close.js';
+import { ReportError } from '../terminal/reports/errors.js';
 import { reportContent, xReport, zReport, type EndOfDayReport } from '../terminal/reports/end-of-day.js';
 import type { ScanClass } from '../terminal/scan-classification/index.js';
 import type { DeviceSet } from './device-set.js';
@@ -28,7 +29,7 @@ import type { IntegrityGuard, IntegrityStatus } from './integrity-guard.js';
 import type { Logger } from './logger.js';
 import type { DrawerService } from './drawer.js';
 import type { PairingDesk, PairingState } from './pairing.js';
-import type { PaymentReceipt } from './receipt-view.js';
+import type { PaymentReceipt, RecordReceipt } from './receipt-view.js';
 import type { ServiceDesk } from './service/service-desk.js';
 
 /** What the faces see of the terminal at a glance. */
@@ -113,6 +114,8 @@ export interface FaceParts {
   receiptOf: (payment: Payment) => PaymentReceipt | undefined;
   /** The technician's device report, self-tests and queue (posctl console). */
   service: ServiceDesk;
+  /** Any money record's receipt as data (payments, refunds, voids, reversals). */
+  recordReceipt: (seq: number) => RecordReceipt;
 }
 
 /** The parts of the sale the app wired: the engine, the counter's checkout, what follows a payment. */
@@ -144,8 +147,9 @@ export interface ReportService {
   /**
    * The Z report: closes the business day (irreversible; the next Z number), appends the
    * day_close record and a checkpoint, then starts settlement. `day` defaults to the local date
-   * (shop's zone) of the day's first financial record, or today when there is none. Refused
-   * with PaymentError('busy') while a payment is in progress.
+   * (shop's zone) of the day's first financial record, or today when there is none; the day
+   * after the last closed one when that day is closed already. Refused with PaymentError('busy')
+   * while a payment is in progress, and with ReportError('day_closed') for the day the last Z closed.
    */
   z(options?: { day?: string }): EndOfDayReport;
   /** Prints an X or Z report. */
@@ -162,6 +166,8 @@ export interface ReceiptService {
   content(seq: number, options?: { copies?: CopyChoice; reprint?: boolean }): ReceiptContent[];
   /** The QR text of a record's receipt (docs/receipt-qr.md). */
   qr(seq: number): string | null;
+  /** A record's customer receipt as data: its printed lines and its QR text. Throws ReceiptError (not_found, no_receipt). */
+  view(seq: number): RecordReceipt;
 }
 
 /**
@@ -258,6 +264,7 @@ export class PosTerminal {
       last: () => after.lastReceiptSeq(),
       content: (seq, options = {}) => after.receipts(seq, options),
       qr: (seq) => after.qr(seq),
+      view: (seq) => faces.recordReceipt(seq),
     };
   }
 
@@ -271,7 +278,14 @@ export class PosTerminal {
         const active = parts.engine.current();
         if (active) throw new PaymentError('busy', `payment ${active.id} is in progress (${active.state}): finish or cancel it before closing the day`);
         const now = Date.now();
-        const report = zReport(journal.terminalId, closeDay(journal, options.day ?? businessDay(journal, zone(), now)), now);
+        const closed = lastClosedDay(journal);
+        if (options.day !== undefined && options.day === closed?.day) {
+          throw new ReportError('day_closed', `business day ${options.day} was closed by Z ${closed.z}: print that report again, or close another day`);
+        }
+        // Sales after a Z on the same calendar day belong to the next business day.
+        let day = options.day ?? businessDay(journal, zone(), now);
+        if (options.day === undefined && closed && day <= closed.day) day = dayAfter(closed.day);
+        const report = zReport(journal.terminalId, closeDay(journal, day), now);
         this.log.info({ z: report.z, day: report.day, from: report.from, through: report.through, seq: report.dayCloseSeq }, 'day closed (Z report)');
         this.drainer?.drainOnce().catch((err: Error) => this.log.warn({ err: err.message }, 'settlement after the day close did not finish; it is retried'));
         return report;

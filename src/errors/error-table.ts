@@ -217,6 +217,7 @@ export const ERROR_CODES = {
   unbalanced: 'unavailable',
   mismatch: 'conflict',
   too_late: 'conflict',
+  day_closed: 'conflict',
   wrong_key: 'integrity',
   key_mismatch: 'integrity',
   // retry shortly

@@ -164,13 +164,20 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
       outcome: null,
       version: 1,
     };
-    this.options.book.insert(rowOf(payment, requestSha256));
+    const tender = valid.method ? this.tenders.get(valid.method)! : undefined;
+    // created and waiting_for_customer in one commit without fsync: both are lazy states (nothing
+    // has left the terminal, no money moved), so a power cut before the next durable commit loses
+    // nothing; that commit (authorizing, or the journal append) carries them to disk. Both are
+    // announced only after their commit, as every state is.
+    const waiting = this.options.book.lazily(() => {
+      this.options.book.insert(rowOf(payment, requestSha256));
+      return this.transition(payment.id, 'waiting_for_customer', { prompt: tender ? tender.prompt(payment) : { kind: 'present' } }, { announce: false });
+    });
     this.emit('updated', payment);
     const run = this.runFor(payment.id);
     run.deadline = setTimeout(() => this.expireIfWaiting(payment.id), Math.max(0, payment.deadline - now));
     run.deadline.unref?.();
-    const tender = valid.method ? this.tenders.get(valid.method)! : undefined;
-    const waiting = this.transition(payment.id, 'waiting_for_customer', { prompt: tender ? tender.prompt(payment) : { kind: 'present' } });
+    this.emit('updated', waiting);
     if (tender?.beginNow) return this.runNow(payment.id, (ctx) => tender.beginNow!(ctx));
     if (tender?.begin) this.schedule(payment.id, (ctx) => tender.begin!(ctx));
     return waiting;
@@ -390,8 +397,8 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
     };
   }
 
-  /** Stores the next state (never backwards) and announces it. */
-  private transition(id: string, state: PaymentState, patch: EnginePatch = {}): Payment {
+  /** Stores the next state (never backwards) and announces it (unless the caller announces it after its own commit). */
+  private transition(id: string, state: PaymentState, patch: EnginePatch = {}, options: { announce?: boolean } = {}): Payment {
     const row = this.options.book.byId(id);
     if (!row) throw new PaymentError('payment_not_found', `no payment ${id}`);
     const current = snapshotOf(row);
@@ -405,7 +412,7 @@ export class PaymentEngine extends EventEmitter<EngineEvents> {
       version: current.version + 1,
     };
     this.options.book.update(rowOf(next, row.requestSha256));
-    this.emit('updated', next);
+    if (options.announce !== false) this.emit('updated', next);
     return next;
   }
 

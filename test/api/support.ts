@@ -5,7 +5,9 @@ import { createApiServer, type ApiServer, type ApiServerOptions } from '../../sr
 import { SHARED_SCHEMAS } from '../../src/api/http/schemas.js';
 import { assemble, type AssembleOptions, type PosdConfig, type PosTerminal } from '../../src/app/index.js';
 import { toHex } from '../../src/encoding/hex.js';
-import { startSimulatedTerminal, type SimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
+import type { Payment } from '../../src/payments/payment.js';
+import { startSimulatedTerminal, type SimulatedTerminal, type SimulatedTerminalOptions } from '../../hw-sim/terminal/simulated-terminal.js';
+import { enrolledDataDir } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 
 const running: { stop(): Promise<void> }[] = [];
@@ -34,19 +36,28 @@ export interface ApiRig {
  * posd's local API over an assembled terminal, listening on a free loopback port: with the
  * simulated devices and acquirer (`devices: true`) or with none. A token of each scope is issued
  * on the terminal itself (as the console would); pairing is tested through the API elsewhere.
+ * With the simulator the terminal's key is enrolled at its acquirer and its wallet issuers trusted;
+ * `provisioning: true` configures provisioning against it (the terminal starts unprovisioned).
  */
-export async function startApi(options: { devices?: boolean; api?: Partial<ApiServerOptions>; assemble?: AssembleOptions; dataDir?: string } = {}): Promise<ApiRig> {
+export async function startApi(
+  options: { devices?: boolean; api?: Partial<ApiServerOptions>; assemble?: AssembleOptions; dataDir?: string; sim?: SimulatedTerminalOptions; config?: Partial<PosdConfig>; provisioning?: boolean } = {},
+): Promise<ApiRig> {
   let sim: SimulatedTerminal | undefined;
   if (options.devices) {
-    sim = await startSimulatedTerminal({ scanner: { mode: 'serial' } });
+    sim = await startSimulatedTerminal({ scanner: { mode: 'serial' }, ...options.sim });
     running.push({ stop: () => sim!.close() });
   }
-  const dataDir = options.dataDir ?? tempDir('posd-api-');
+  // With the simulator: the terminal's key enrolled at its acquirer (it settles) and its wallet issuers trusted.
+  const dataDir = sim?.acquirer ? enrolledDataDir(sim.acquirer, options.dataDir ?? tempDir('posd-api-')) : (options.dataDir ?? tempDir('posd-api-'));
   const config: PosdConfig = {
     dataDir,
     merchant: { name: 'Test shop', city: 'Hangzhou' },
     devices: sim ? sim.devices : {},
     ...(sim?.acquirer ? { acquirer: { url: sim.acquirer.url, publicKey: toHex(sim.acquirer.publicKey) } } : {}),
+    ...(sim ? { payments: { issuerKeys: sim.issuerKeys } } : {}),
+    // Provisioning with the simulator as the acquirer: the terminal starts unprovisioned.
+    ...(options.provisioning && sim?.acquirer ? { provisioning: { acquirerRootKey: toHex(sim.acquirer.publicKey), acquirerUrl: sim.acquirer.url } } : {}),
+    ...options.config,
   };
   const terminal = await assemble(config, { ...(sim ? { env: sim.env } : {}), ...options.assemble });
   running.push(terminal);
@@ -101,4 +112,15 @@ let keys = 0;
 /** A fresh idempotency key. */
 export function newKey(): string {
   return `test-${process.pid}-${Date.now().toString(36)}-${keys++}`;
+}
+
+/** Long-polls GET /v1/payments/{id} until the payment is final (as a register would). */
+export async function untilFinal(rig: ApiRig, id: string): Promise<Payment & { final: boolean }> {
+  let version = 0;
+  for (let i = 0; i < 50; i++) {
+    const answer = await rig.call<Payment & { final: boolean }>('GET', `/v1/payments/${id}?wait=10000&version=${version}`);
+    if (answer.body.final) return answer.body;
+    version = answer.body.version;
+  }
+  throw new Error(`payment ${id} not final`);
 }

@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tailLog } from '../../src/app/service/log-tail.js';
 import { redactConfig } from '../../src/app/service/redact.js';
 import { TechnicianPin } from '../../src/app/service/technician-pin.js';
-import { fromHex } from '../../src/encoding/hex.js';
 import { newKey, startApi, type ApiRig } from '../api/support.js';
-import { enrolKey } from '../support/acquirer.js';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -114,6 +112,8 @@ describe('posctl console subcommands with --json, against a running posd on the 
 
   it('queue, settle (refused, then done), export, verify, log and config', async () => {
     const rig = await posd();
+    // The acquirer answers every request with a server error: the payment waits in the queue.
+    await rig.sim!.acquirer!.setFault({ mode: 'error500' });
     const payment = await rig.call<{ id: string }>('POST', '/v1/payments', { body: { idempotencyKey: newKey(), amount: 800, asset: 'CNY', method: 'cash' } });
     await rig.call('POST', `/v1/payments/${payment.body.id}/cash`, { body: { tendered: 1000 } });
 
@@ -123,8 +123,8 @@ describe('posctl console subcommands with --json, against a running posd on the 
 
     const refused = await rig.live(['settle', '--attempts', '1']);
     expect(refused.code).toBe(1);
-    expect(refused.json).toMatchObject({ screen: 'settle', ok: false, code: 'rejected' });
-    enrolKey(rig.sim!.acquirer!, fromHex(rig.terminal.publicKey, 32));
+    expect(refused.json).toMatchObject({ screen: 'settle', ok: false, code: 'server_error' });
+    await rig.sim!.acquirer!.setFault(undefined);
     const settled = await rig.live(['settle']);
     expect(settled.code).toBe(0);
     expect(settled.json).toMatchObject({ screen: 'settle', ok: true, queue: { unsettledCount: 0 } });

@@ -1,5 +1,5 @@
 import { CodedError } from '../../errors/coded-error.js';
-import { dispositionOf, type Disposition, type KnownErrorCode } from '../../errors/error-table.js';
+import { dispositionOf, dispositionOfCode, type Disposition, type KnownErrorCode } from '../../errors/error-table.js';
 
 export type ApiErrorCode =
   /** The request does not follow the schema: the message names the field. */
@@ -36,7 +36,9 @@ export type ApiErrorCode =
   | 'too_many_connections'
   | 'no_printer'
   /** The payment is not waiting for what was asked (its merchant QR, when it shows none). */
-  | 'not_waiting';
+  | 'not_waiting'
+  /** PUT /v1/profile on a terminal without provisioning configured (no acquirer root key to verify with). */
+  | 'not_configured';
 
 /** Every API code is in the error table (src/errors/error-table.ts): the build stops naming one that is not. */
 type MissingFromTheTable = Exclude<ApiErrorCode, KnownErrorCode>;
@@ -51,6 +53,16 @@ export class ApiError extends CodedError<ApiErrorCode> {
   ) {
     super(code, message);
   }
+}
+
+/**
+ * A document someone carried to the terminal (a signed profile) that does not hold: refused
+ * (422) under the code of the check that failed, whatever that code means for the terminal's own
+ * data (a foreign signature on the journal would be an integrity failure; on a pushed profile it
+ * is only a profile this terminal will not take).
+ */
+export class RefusedDocument extends CodedError<KnownErrorCode> {
+  override readonly name = 'RefusedDocument';
 }
 
 /** The one error answer of the API. */
@@ -106,6 +118,22 @@ const ZH: Readonly<Record<string, string>> = {
   insufficient_cash: '现金不足',
   not_waiting: '当前没有等待该操作的交易',
   empty_sale: '购物篮为空',
+  bad_return_request: '退款请求有误',
+  exceeds_payment: '退款金额超过该笔交易的剩余金额',
+  already_returned: '该交易已部分或全部退款，不能撤销',
+  not_voidable: '该交易不能撤销（已结算或为离线支付），请改为退款',
+  not_refundable: '该交易暂不能退款（离线支付需先结算）',
+  acquirer_unavailable: '暂时无法连接收单机构，请用同一幂等键重试',
+  no_receipt: '该记录没有小票',
+  bad_day: '营业日期无效',
+  day_closed: '该营业日已日结（Z 报表已出）',
+  malformed: '文件格式有误',
+  wrong_key: '签名密钥不是收单机构的密钥',
+  bad_signature: '签名无效',
+  wrong_terminal: '该配置文件属于另一台终端',
+  rollback: '该配置文件比终端当前的旧',
+  expired: '已过期',
+  bad_endorsement: '配置文件中的密钥背书无效',
 };
 
 const ZH_BY_KIND: Readonly<Record<Disposition['kind'], string>> = {
@@ -127,7 +155,7 @@ const ZH_BY_KIND: Readonly<Record<Disposition['kind'], string>> = {
 
 /** An error as the API answers it: HTTP status and body. Anything posd does not know is an internal fault, its words not shown. */
 export function errorAnswer(err: unknown, context: { activePaymentId?: () => string | undefined } = {}): { status: number; body: ErrorAnswer } {
-  const disposition = dispositionOf(err);
+  const disposition = err instanceof RefusedDocument ? dispositionOfCode('rejected') : dispositionOf(err);
   if (disposition.kind === 'internal' || !(err instanceof CodedError)) {
     return { status: 500, body: { error: { code: 'internal', message: { en: 'internal error: the terminal logged it', zh: ZH_BY_KIND.internal }, retryable: false } } };
   }

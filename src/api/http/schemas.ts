@@ -103,6 +103,8 @@ export const ReceiptSchema = Type.Object(
       tendered: nullable(Type.Integer()),
       change: nullable(Type.Integer()),
       offline: Type.Boolean(),
+      payer: nullable(Type.String({ description: "Online and wallet payments: the payer as the receipt shows it (a masked payment code, a shortened wallet id); never a whole code." })),
+      acquirerRef: nullable(Type.String({ description: "Online payments: the acquirer's transaction reference." })),
       items: Type.Array(Type.Object({ name: Type.String(), unitPrice: Type.Integer(), quantity: Type.Integer(), amount: Type.Integer() })),
     }),
     lines: Type.Array(Type.String(), { description: 'The receipt as the printer lays it out, one string per line.' }),
@@ -193,68 +195,80 @@ const DeviceHealthSchema = Type.Object(
   { $id: 'DeviceHealth' },
 );
 
-export const StatusSchema = Type.Object({
-  terminal: Type.String(),
-  publicKey: Type.String({ description: "The terminal's genesis public key (hex): verifies its journal and receipts." }),
-  headSeq: Type.Integer(),
-  inService: Type.Boolean({ description: 'False while the journal failed its check: no payment is taken.' }),
-  devices: Type.Record(Type.String(), Type.Ref(DeviceHealthSchema)),
-  payment: nullable(Type.Object({ id: Type.String(), state: PaymentState, deadline: Type.Integer() }, { description: 'The payment in progress.' })),
-  methods: Type.Array(PaymentMethod),
-  offlineQueue: nullable(
-    Type.Object(
-      {
-        unsettledCount: Type.Integer(),
-        unsettled: Type.Record(Type.String(), Type.Unknown(), { description: 'Per asset: count and amounts not yet settled.' }),
-        oldestUnsettledAgeMs: nullable(Type.Integer()),
-        pendingUpload: Type.Integer(),
-        deadLetters: Type.Integer(),
-        lastSettledAt: nullable(Type.Integer()),
-        state: Type.String({ description: 'Settlement: idle, draining, waiting (failing, will retry), stopped.' }),
-        lastError: nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.Integer() })),
-      },
-      { description: 'What is waiting for settlement with the acquirer; null without an acquirer.' },
-    ),
-  ),
-  integrity: Type.Object({ state: Type.String(), failure: nullable(Type.Object({ code: Type.String(), seq: Type.Integer(), message: Type.String(), advice: Type.String() })) }),
-  pairing: Type.Object(
-    {
-      code: Type.Optional(nullable(Type.String({ description: 'counter and technician tokens only: the code to show.' }))),
-      expiresAt: nullable(Type.Integer()),
-      lockedUntil: nullable(Type.Integer()),
-    },
-    { description: 'The register pairing code on the counter screen.' },
-  ),
-  provisioning: Type.Optional(
-    nullable(
-      Type.Object(
-        {
-          state: Type.Union([Type.Literal('unprovisioned'), Type.Literal('active'), Type.Literal('expired')]),
-          reason: Type.Optional(Type.String()),
-          pairing: Type.Optional(Type.Object({ terminal: Type.String(), keyId: Type.String(), code: Type.String(), fingerprint: Type.String() }, { description: 'While unprovisioned: the enrolment code and key fingerprint to match with the acquirer.' })),
-          version: Type.Optional(Type.Integer()),
-          expiresAt: Type.Optional(Type.Integer()),
-          tid: Type.Optional(Type.String()),
-          mid: Type.Optional(Type.String()),
-          endorsementPending: Type.Optional(Type.Boolean()),
-        },
-        { description: "The terminal's profile from its acquirer (docs/provisioning.md); null when provisioning is not configured. Unprovisioned: it takes no payments." },
-      ),
-    ),
-  ),
-  offline: Type.Optional(
-    nullable(
-      Type.Object(
-        {
-          count: Type.Integer({ description: 'Offline payments not yet settled.' }),
-          byAsset: Type.Record(Type.String(), Type.Integer(), { description: 'Their amounts per asset.' }),
-          sinceSettlementMs: Type.Integer({ description: 'Time since the last settlement.' }),
-        },
-        { description: 'Offline payments taken and not yet settled.' },
-      ),
-    ),
-  ),
+const Unsettled = Type.Record(Type.String({ description: 'Asset code' }), Type.Object({ count: Type.Integer(), net: Type.Integer({ description: 'Money in minus money out, minor units.' }) }), {
+  description: 'Per asset: financial records not yet settled.',
 });
+
+const OfflineQueueSchema = Type.Object(
+  {
+    unsettledCount: Type.Integer(),
+    unsettled: Unsettled,
+    oldestUnsettledAgeMs: nullable(Type.Integer()),
+    pendingUpload: Type.Integer({ description: 'Records of any kind the acquirer does not hold yet.' }),
+    deadLetters: Type.Integer(),
+    lastSettledAt: nullable(Type.Integer()),
+    state: Type.Union(['idle', 'draining', 'waiting', 'halted', 'stopped'].map((s) => Type.Literal(s)), { description: 'Settlement: idle, draining, waiting (failing, will retry), halted (integrity), stopped.' }),
+    lastError: nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.Integer() })),
+    nextAttemptAt: nullable(EpochMs('Next settlement attempt while waiting')),
+  },
+  { description: 'What is waiting for settlement with the acquirer; null without an acquirer.' },
+);
+
+const OfflineExposureSchema = Type.Object(
+  {
+    count: Type.Integer({ description: 'Offline payments (wallet taps, offline QR) taken and not yet settled.' }),
+    byAsset: Type.Record(Type.String(), Type.Integer(), { description: 'Their amount per asset, minor units.' }),
+    sinceSettlementMs: Type.Integer({ description: 'Time since the last successful settlement: the offline limits count it.' }),
+  },
+  { description: 'The offline exposure the offline limits are checked against; null where offline payments are not set up.' },
+);
+
+const ProvisioningPairing = Type.Object(
+  {
+    terminal: Type.String(),
+    keyId: Type.String(),
+    code: Type.String({ description: 'The 8-digit pairing code the acquirer\'s operator enters to issue an enrolment code.' }),
+    fingerprint: Type.String({ description: 'The key id in four groups of four hex digits: read it back to the operator.' }),
+  },
+  { description: 'Enrolment: what the screen shows while unprovisioned.' },
+);
+
+const ProvisioningSchema = Type.Union(
+  [
+    Type.Object({ state: Type.Literal('unprovisioned'), reason: Type.String(), pairing: ProvisioningPairing }),
+    Type.Object({ state: Type.Literal('active'), version: Type.Integer(), expiresAt: Type.Integer(), tid: Type.String(), mid: Type.String(), endorsementPending: Type.Boolean() }),
+    Type.Object({ state: Type.Literal('expired'), reason: Type.String(), version: Type.Integer(), expiresAt: Type.Integer(), tid: Type.String(), mid: Type.String(), endorsementPending: Type.Boolean() }),
+  ],
+  { description: 'The terminal profile (docs/provisioning.md); null where provisioning is not configured.' },
+);
+
+export const StatusSchema = Type.Object(
+  {
+    terminal: Type.String(),
+    publicKey: Type.String({ description: "The terminal's genesis public key (hex): verifies its journal and receipts." }),
+    headSeq: Type.Integer(),
+    inService: Type.Boolean({ description: 'False while the journal failed its check: no payment is taken.' }),
+    devices: Type.Record(Type.String(), Type.Ref(DeviceHealthSchema)),
+    payment: nullable(Type.Object({ id: Type.String(), state: PaymentState, deadline: Type.Integer() }, { description: 'The payment in progress.' })),
+    methods: Type.Array(PaymentMethod),
+    offlineQueue: nullable(OfflineQueueSchema),
+    offline: nullable(OfflineExposureSchema),
+    provisioning: nullable(ProvisioningSchema),
+    integrity: Type.Object({
+      state: Type.Union([Type.Literal('ok'), Type.Literal('integrity_failed')]),
+      failure: nullable(Type.Object({ code: Type.String(), seq: Type.Integer(), message: Type.String(), advice: Type.String() })),
+    }),
+    pairing: Type.Object(
+      {
+        code: Type.Optional(nullable(Type.String({ description: 'counter and technician tokens only: the code to show.' }))),
+        expiresAt: nullable(Type.Integer()),
+        lockedUntil: nullable(Type.Integer()),
+      },
+      { description: 'The register pairing code on the counter screen.' },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const HealthAnswer = Type.Object({ ok: Type.Boolean(), terminal: Type.String() });
 
@@ -267,19 +281,50 @@ export const DrawerAnswer = Type.Object({
 export const ReprintAnswer = Type.Object({ printed: Type.Boolean({ description: 'True once on paper; false when still printing (e.g. out of paper): receipt.printed / receipt.failed events follow.' }) });
 
 export const DayBody = Type.Object(
-  { day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'The business day closed (YYYY-MM-DD, the shop\'s date).' })) },
+  {
+    day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: "The business day closed (YYYY-MM-DD, the shop's date). Default: the day of the open day's first sale (the day after the last closed one when that is closed already), or today." })),
+    print: Type.Optional(Type.Boolean({ description: "Also print the Z report on the terminal's printer." })),
+  },
   { additionalProperties: false },
 );
+const CountAmount = Type.Object({ n: Type.Integer(), amount: Type.Integer({ description: 'Minor units.' }) }, { additionalProperties: false });
+const ByKind = Type.Record(Type.String({ pattern: '^(payment|refund|void|reversal)$' }), CountAmount, { additionalProperties: false, description: 'Per financial kind present: how many and how much.' });
+
 export const ReportAnswer = Type.Object(
   {
-    day: Type.Optional(nullable(Type.String({ description: 'The business day (Z); null for an X report.' }))),
+    type: Type.Union([Type.Literal('X'), Type.Literal('Z')]),
+    terminal: Type.String(),
+    z: Type.Integer({ minimum: 1, description: "Z: this close's number; X: the number the next Z will get." }),
+    day: nullable(Type.String({ description: 'Z: the business day closed (YYYY-MM-DD); X: null.' })),
     from: Type.Integer({ description: 'First journal record covered.' }),
     through: Type.Integer({ description: 'Last journal record covered.' }),
-    totals: Type.Unknown({ description: 'Per asset and kind: count and amount.' }),
-    dayCloseSeq: Type.Optional(nullable(Type.Integer({ description: 'Z: the signed day_close record.' }))),
-    checkpointSeq: Type.Optional(nullable(Type.Integer({ description: 'Z: the checkpoint after it.' }))),
+    at: EpochMs('When the report was made'),
+    totals: Type.Record(Type.String({ description: 'Asset' }), ByKind, { description: 'Per asset and financial kind.' }),
+    tenders: Type.Record(Type.String({ description: 'Asset' }), Type.Record(Type.String({ pattern: '^(code|merchant_qr|wallet_tap|offline_qr|cash|unknown)$' }), ByKind, { additionalProperties: false }), { description: 'Per asset, method and kind; a return counts under the method of the payment it returns.' }),
+    records: Type.Integer({ description: 'Financial records counted.' }),
+    dayCloseSeq: nullable(Type.Integer({ description: 'Z: the signed day_close record; X: null.' })),
+    checkpointSeq: nullable(Type.Integer({ description: 'Z: the checkpoint after it; X: null.' })),
+    printed: Type.Optional(Type.Boolean({ description: 'With print: true once on paper; false without a printer, when printing failed, or while the printer still waits after 10 s (it prints once it can). The report stands either way.' })),
   },
-  { additionalProperties: true, description: 'An X or Z report; more members arrive with the receipts work (Z number, by method).' },
+  { additionalProperties: false, description: 'An X report (running totals since the last Z) or a Z report (the day close).' },
+);
+
+export const ReportQuery = Type.Object(
+  { print: Type.Optional(Type.Boolean({ description: 'Also print the report on the terminal\'s printer.' })) },
+  { additionalProperties: false },
+);
+
+export const SignedProfileBody = Type.Unsafe<unknown>({
+  type: 'object',
+  description: 'The signed terminal profile as the acquirer issued it (docs/provisioning.md). The terminal checks its shape, signature, terminal, version and expiry itself, each refusal with its own code.',
+});
+export const ProfileAnswer = Type.Object(
+  {
+    changed: Type.Boolean({ description: 'False when the terminal already held this very profile.' }),
+    version: Type.Integer({ description: 'The version now held.' }),
+    provisioning: ProvisioningSchema,
+  },
+  { additionalProperties: false },
 );
 
 export const RefundBody = Type.Object(
@@ -294,19 +339,43 @@ export const VoidBody = Type.Object(
   { idempotencyKey: Type.Optional(IdempotencyKey), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })) },
   { additionalProperties: false },
 );
+export const RecordSeqParams = Type.Object({ seq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "The journal record's number (printed on the receipt)." }) });
+
+export const RecordReceiptSchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    kind: Type.Union([Type.Literal('payment'), Type.Literal('refund'), Type.Literal('void'), Type.Literal('reversal')]),
+    lines: Type.Array(Type.String(), { description: 'The customer receipt as the printer lays it out, one string per line.' }),
+    columns: Type.Integer({ description: 'Characters per line of `lines`.' }),
+    verification: Type.String({ description: "The receipt QR's text (docs/receipt-qr.md); empty when it would not fit." }),
+  },
+  { $id: 'RecordReceipt', additionalProperties: false, description: "A journal record's receipt: a payment's, a refund's, a void's or a reversal's." },
+);
+
 export const ReturnSchema = Type.Object(
   {
-    key: Type.String(),
+    key: Type.String({ description: 'The idempotency key it was started with.' }),
     kind: Type.Union([Type.Literal('refund'), Type.Literal('void')]),
-    state: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('refused')], { description: 'pending: the acquirer could not be reached: send the same request again.' }),
-    of: Type.Integer({ description: 'The payment record returned.' }),
-    paymentId: nullable(Type.String()),
-    amount: Type.Integer(),
+    state: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('refused')], {
+      description: 'pending: asked, the outcome not yet known (the acquirer could not be reached): send the same request again. succeeded and refused are final.',
+    }),
+    final: Type.Boolean({ description: 'succeeded or refused: it will not change again.' }),
+    of: Type.Integer({ description: 'The journal seq of the payment record returned.' }),
+    paymentId: nullable(Type.String({ description: "The payment's id, when the engine took it." })),
+    tender: PaymentMethod,
+    ref: Type.String({ description: "The payment's order reference at the acquirer." }),
+    amount: Type.Integer({ description: 'Minor units given back.' }),
     asset: Type.String(),
-    seq: nullable(Type.Integer()),
-    outcome: nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+    reason: Type.String(),
+    seq: nullable(Type.Integer({ description: 'The journal record of the refund or void, once succeeded.' })),
+    acquirerRef: nullable(Type.String({ description: "Online payments: the acquirer's refund or void reference." })),
+    outcome: nullable(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why it was refused, or why it is still pending.' })),
+    createdAt: EpochMs('Started'),
+    updatedAt: EpochMs('Last change'),
+    version: Type.Integer({ description: 'Grows by one at every change.' }),
+    receipt: Type.Optional(Type.Ref(RecordReceiptSchema, { description: 'Once succeeded: its receipt.' })),
   },
-  { additionalProperties: true, $id: 'Return' },
+  { additionalProperties: false, $id: 'Return' },
 );
 export const ReturnQuery = Type.Object({ idempotencyKey: IdempotencyKey }, { additionalProperties: false });
 
@@ -316,4 +385,4 @@ export const EventsQuery = Type.Object(
 );
 
 /** The schemas referenced by $ref: registered once with fastify and listed as components. */
-export const SHARED_SCHEMAS = [ErrorSchema, ReceiptSchema, PaymentSchema, DeviceHealthSchema, ReturnSchema] as const;
+export const SHARED_SCHEMAS = [ErrorSchema, ReceiptSchema, PaymentSchema, DeviceHealthSchema, RecordReceiptSchema, ReturnSchema] as const;

@@ -16,6 +16,7 @@ import { eventRoutes } from './routes/events.js';
 import { pairingRoutes } from './routes/pairing.js';
 import { counterRoutes } from './routes/counter.js';
 import { paymentRoutes } from './routes/payments.js';
+import { receiptRoutes } from './routes/receipts.js';
 import { returnRoutes } from './routes/returns.js';
 import { serviceRoutes, type ServiceSources } from './routes/service.js';
 import { terminalRoutes } from './routes/terminal.js';
@@ -101,7 +102,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     return503OnClosing: true,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const } } : {}),
     ajv: { customOptions: { strict: false } },
-  }) as unknown as FastifyInstance;
+  });
 
   app.setValidatorCompiler(validatorCompiler());
   // Answers are documented by the schemas (and checked against them in the tests), not filtered by them.
@@ -172,6 +173,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   pairingRoutes(app, context);
   paymentRoutes(app, context);
   returnRoutes(app, context);
+  receiptRoutes(app, context);
   terminalRoutes(app, context);
   counterRoutes(app, context);
   staticUiRoutes(app, options.uiDir ?? defaultUiDir());

@@ -1,4 +1,6 @@
-import type { PaymentReceipt } from '../../app/receipt-view.js';
+import type { PaymentReceipt, RecordReceipt } from '../../app/receipt-view.js';
+import type { PosTerminal } from '../../app/terminal.js';
+import type { PaymentReturn } from '../../payments/refunds/returns.js';
 import type { Payment } from '../../payments/payment.js';
 import type { SettlementStatus } from '../../settlement/drainer.js';
 
@@ -47,8 +49,20 @@ export function paymentView(payment: Payment, receiptOf: (payment: Payment) => P
   };
 }
 
-/** What is waiting for settlement, from the drainer's status. */
-export function offlineQueueView(status: SettlementStatus | null): Record<string, unknown> | null {
+/** What is waiting for settlement, from the drainer's status (schemas.ts StatusSchema.offlineQueue). */
+export interface OfflineQueueView {
+  unsettledCount: number;
+  unsettled: Record<string, { count: number; net: number }>;
+  oldestUnsettledAgeMs: number | null;
+  pendingUpload: number;
+  deadLetters: number;
+  lastSettledAt: number | null;
+  state: SettlementStatus['state'];
+  lastError: { code: string; message: string; at: number } | null;
+  nextAttemptAt: number | null;
+}
+
+export function offlineQueueView(status: SettlementStatus | null): OfflineQueueView | null {
   if (!status) return null;
   const counters = status.counters;
   return {
@@ -60,5 +74,37 @@ export function offlineQueueView(status: SettlementStatus | null): Record<string
     lastSettledAt: status.lastSettledAt ?? null,
     state: status.state,
     lastError: status.lastError ?? null,
+    nextAttemptAt: status.nextAttemptAt ?? null,
+  };
+}
+
+/** A refund or void as the API answers it (schemas.ts ReturnSchema): with its receipt once succeeded. */
+export interface ReturnView extends Omit<PaymentReturn, 'outcome'> {
+  final: boolean;
+  outcome: PaymentReturn['outcome'];
+  receipt?: RecordReceipt;
+}
+
+export function returnView(ret: PaymentReturn, terminal: Pick<PosTerminal, 'receipts'>): ReturnView {
+  const receipt = ret.state === 'succeeded' && ret.seq !== null ? terminal.receipts.view(ret.seq) : undefined;
+  return {
+    key: ret.key,
+    kind: ret.kind,
+    state: ret.state,
+    final: ret.state !== 'pending',
+    of: ret.of,
+    paymentId: ret.paymentId,
+    tender: ret.tender,
+    ref: ret.ref,
+    amount: ret.amount,
+    asset: ret.asset,
+    reason: ret.reason,
+    seq: ret.seq,
+    acquirerRef: ret.acquirerRef,
+    outcome: ret.outcome,
+    createdAt: ret.createdAt,
+    updatedAt: ret.updatedAt,
+    version: ret.version,
+    ...(receipt ? { receipt } : {}),
   };
 }

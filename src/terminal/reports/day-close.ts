@@ -49,3 +49,16 @@ export function businessDay(journal: Journal, zone: string, now: number): string
   }
   return localDay(wall, zone);
 }
+
+/** The last day close's business day and Z number, or null before the first Z. */
+export function lastClosedDay(journal: Journal): { day: string; z: number } | null {
+  const seq = journal.lastSeqOfKind('day_close');
+  const record = seq === null ? undefined : journal.recordAt(seq);
+  return record?.kind === 'day_close' ? { day: record.body.day, z: record.body.z } : null;
+}
+
+/** The calendar day after a YYYY-MM-DD day. */
+export function dayAfter(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}

@@ -9,9 +9,9 @@ import { CashBody, CreatePaymentBody, IdempotencyKey, ListQuery, PaymentIdParams
 import { isFinalState } from '../views.js';
 
 const REGISTER_OR_COUNTER = accepts('register', 'counter');
-const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) });
+export const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) });
 /** How long a reprint request waits for the paper before answering `printed: false`. */
-const REPRINT_ANSWER_MS = 10_000;
+export const REPRINT_ANSWER_MS = 10_000;
 
 /** The key from the Idempotency-Key header or the body's idempotencyKey; both given, they must agree. */
 export function idempotencyKeyOf(header: unknown, member: string | undefined): string {
@@ -190,16 +190,7 @@ export function paymentRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { id } = request.params as Static<typeof PaymentIdParams>;
       if (!terminal.payments.get(id)) throw notFoundError(id);
       if (!terminal.deviceHealth().printer) throw new ApiError('no_printer', 'this terminal has no printer: the receipt is in the payment answer (receipt.lines)');
-      const printing = terminal.payments.reprint(id);
-      let timer: NodeJS.Timeout | undefined;
-      const later = new Promise<'later'>((resolve) => (timer = setTimeout(() => resolve('later'), REPRINT_ANSWER_MS)));
-      try {
-        const first = await Promise.race([printing.then(() => 'printed' as const), later]);
-        if (first === 'later') printing.catch(() => undefined);
-        return reply.code(first === 'printed' ? 200 : 202).send({ printed: first === 'printed' });
-      } finally {
-        clearTimeout(timer);
-      }
+      return answerOncePrinted(reply, terminal.payments.reprint(id));
     },
   );
 }
@@ -212,6 +203,19 @@ function notFoundError(id?: string, key?: string): ApiError {
         ? `no payment ${id}`
         : 'this terminal has taken no payment yet';
   return new ApiError('payment_not_found', message);
+}
+
+/** 200 printed: true once on paper; 202 printed: false when it is still printing after REPRINT_ANSWER_MS (it goes on). */
+export async function answerOncePrinted(reply: FastifyReply, printing: Promise<unknown>): Promise<FastifyReply> {
+  let timer: NodeJS.Timeout | undefined;
+  const later = new Promise<'later'>((resolve) => (timer = setTimeout(() => resolve('later'), REPRINT_ANSWER_MS)));
+  try {
+    const first = await Promise.race([printing.then(() => 'printed' as const), later]);
+    if (first === 'later') printing.catch(() => undefined);
+    return reply.code(first === 'printed' ? 200 : 202).send({ printed: first === 'printed' });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Calls `stop` when the client closes the connection before the answer. */

@@ -1,24 +1,17 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { DayClose } from '../../../terminal/reports/day-close.js';
+import { ProvisioningError } from '../../../protocol/provisioning-schemas.js';
+import type { EndOfDayReport } from '../../../terminal/reports/end-of-day.js';
 import type { ApiContext } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, RefusedDocument } from '../errors.js';
 import { accepts, errorResponses } from '../route-kit.js';
-import { DayBody, DrawerAnswer, DrawerBody, HealthAnswer, ReportAnswer, StatusSchema } from '../schemas.js';
+import { DayBody, DrawerAnswer, DrawerBody, HealthAnswer, ProfileAnswer, ReportAnswer, ReportQuery, SignedProfileBody, StatusSchema } from '../schemas.js';
 import { offlineQueueView } from '../views.js';
+import { REPRINT_ANSWER_MS } from './payments.js';
 
 const ANY = accepts('register', 'counter', 'technician');
 const REGISTER_OR_COUNTER = accepts('register', 'counter');
 const TECHNICIAN = accepts('technician');
-
-/**
- * The report calls the receipts work adds to the facade (reports.x(), reports.z()): until it is
- * merged the X report answers 501 and the Z report runs the day close main has (closeDay(day)).
- */
-interface ReportsAfterTheReceiptsMerge {
-  x?: () => object;
-  z?: (options?: { day?: string }) => object;
-}
 
 export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { terminal } = ctx;
@@ -34,8 +27,8 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       config: ANY.config,
       schema: {
-        summary: 'Terminal status: devices, the payment in progress, the offline queue, pairing',
-        description: `${ANY.scopesNote} The pairing code itself only for counter and technician tokens (the counter screen shows it).`,
+        summary: 'Terminal status: devices, the payment in progress, settlement, offline exposure, provisioning, integrity, pairing',
+        description: `${ANY.scopesNote} The register pairing code itself only for counter and technician tokens (the counter screen shows it). While the terminal is unprovisioned, provisioning.pairing has the enrolment pairing code and key fingerprint to give the acquirer's operator.`,
         tags: ['terminal'],
         security: ANY.security,
         response: { 200: StatusSchema, ...errorResponses() },
@@ -55,10 +48,10 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
         payment: current ? { id: current.id, state: current.state, deadline: current.deadline } : null,
         methods: terminal.payments.methods(),
         offlineQueue: offlineQueueView(status.settlement),
+        offline: status.offline,
+        provisioning: status.provisioning,
         integrity: { state: status.integrity.state, failure: status.integrity.failure },
         pairing: { ...(staff ? { code: shown?.code ?? null } : {}), expiresAt: shown?.expiresAt ?? null, lockedUntil: status.pairing.lockedUntil },
-        provisioning: status.provisioning,
-        offline: status.offline,
       };
     },
   );
@@ -83,22 +76,41 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
+  /** Prints a report; true once on paper, false when it failed or still waits for the printer after REPRINT_ANSWER_MS (it goes on). */
+  const printed = async (report: EndOfDayReport): Promise<boolean> => {
+    const printing = terminal.reports.print(report).then(
+      () => true,
+      (err: Error) => {
+        ctx.log.warn({ type: report.type, z: report.z, err: err.message }, 'report not printed');
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const later = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), REPRINT_ANSWER_MS)));
+    try {
+      return await Promise.race([printing, later]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   app.get(
     '/v1/reports/x',
     {
       config: ANY.config,
       schema: {
         summary: 'X report: running totals since the last Z (resets nothing)',
-        description: `${ANY.scopesNote} 501 until the receipts work (issue 8, item 10) adds reports.x() to the terminal.`,
+        description: `${ANY.scopesNote} Totals per asset and kind and per method since the last Z; writes nothing. With print=true it is also printed: printed is true once on paper, false when it could not print or still waits for the printer after ${REPRINT_ANSWER_MS / 1000} s (out of paper: it prints once paper is back).`,
         tags: ['reports'],
         security: ANY.security,
-        response: { 200: ReportAnswer, ...errorResponses(501) },
+        querystring: ReportQuery,
+        response: { 200: ReportAnswer, ...errorResponses() },
       },
     },
-    async () => {
-      const reports = terminal.reports as typeof terminal.reports & ReportsAfterTheReceiptsMerge;
-      if (typeof reports.x !== 'function') throw new ApiError('not_implemented', 'the X report arrives with the receipts work (reports.x): not on this terminal yet');
-      return reports.x();
+    async (request) => {
+      const { print } = request.query as Static<typeof ReportQuery>;
+      const report = terminal.reports.x();
+      return print ? { ...report, printed: await printed(report) } : report;
     },
   );
 
@@ -108,7 +120,7 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
       config: { ...ANY.config, optionalBody: true },
       schema: {
         summary: 'Z report: close the business day (irreversible)',
-        description: `${ANY.scopesNote} Appends the signed day_close record and a checkpoint, then settlement runs. Refused (409 busy) while a payment is in progress. Until the receipts work lands, day is required.`,
+        description: `${ANY.scopesNote} Appends the signed day_close record (the next Z number) and a checkpoint, then settlement runs. 409 busy while a payment is in progress; 409 day_closed for the day the last Z closed. With print: true it is also printed: printed as for the X report; the day is closed either way.`,
         tags: ['reports'],
         security: ANY.security,
         body: DayBody,
@@ -116,14 +128,10 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const { day } = request.body as Static<typeof DayBody>;
-      const active = terminal.payments.current();
-      if (active) throw new ApiError('busy', `payment ${active.id} is in progress (${active.state}): finish or cancel it before closing the day`);
-      const reports = terminal.reports as typeof terminal.reports & ReportsAfterTheReceiptsMerge;
+      const { day, print } = request.body as Static<typeof DayBody>;
       ctx.log.info({ day: day ?? null, by: request.client!.name }, 'Z report requested through the API');
-      if (typeof reports.z === 'function') return reports.z(day !== undefined ? { day } : {});
-      if (day === undefined) throw new ApiError('invalid_request', 'day is required (YYYY-MM-DD) on this terminal', { field: 'day' });
-      return zView(day, reports.closeDay(day));
+      const report = terminal.reports.z(day !== undefined ? { day } : {});
+      return print ? { ...report, printed: await printed(report) } : report;
     },
   );
 
@@ -132,19 +140,26 @@ export function terminalRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       config: TECHNICIAN.config,
       schema: {
-        summary: "Update the terminal's profile (provisioning)",
-        description: `${TECHNICIAN.scopesNote} 501 until provisioning (issue 9) lands: the signed profile then arrives from the acquirer, and this route takes one a technician carries.`,
+        summary: "Install a signed terminal profile the technician carries (provisioning)",
+        description: `${TECHNICIAN.scopesNote} The body is the profile exactly as the acquirer signed it. It is verified against the acquirer root key pinned at install: for this terminal, endorsing one of its keys, newer than the one held (the same one again changes nothing: changed false), not expired; a new version is journaled, then stored. Refusals carry the check's code: 400 malformed (not a profile, or unsigned), 422 wrong_key or bad_signature (not signed by the acquirer), wrong_terminal, rollback (older than the one held), expired, bad_endorsement; 422 not_configured on a terminal without provisioning.`,
         tags: ['terminal'],
         security: TECHNICIAN.security,
-        response: errorResponses(501),
+        body: SignedProfileBody,
+        response: { 200: ProfileAnswer, ...errorResponses(422) },
       },
     },
-    async () => {
-      throw new ApiError('not_implemented', 'profile updates arrive with provisioning (signed profiles from the acquirer): not on this terminal yet');
+    async (request) => {
+      const provisioning = terminal.provisioning;
+      if (!provisioning) throw new ApiError('not_configured', 'this terminal has no acquirer root key configured (provisioning.acquirerRootKey): it cannot verify a profile');
+      let result: { changed: boolean; version: number };
+      try {
+        result = provisioning.acceptProfile(request.body);
+      } catch (err) {
+        if (err instanceof ProvisioningError && err.code !== 'malformed') throw new RefusedDocument(err.code, err.message);
+        throw err;
+      }
+      ctx.log.info({ ...result, by: request.client!.name }, 'profile pushed through the API');
+      return { ...result, provisioning: provisioning.state() };
     },
   );
-}
-
-function zView(day: string, close: DayClose): Record<string, unknown> {
-  return { day, from: close.from, through: close.through, totals: close.totals, dayCloseSeq: close.record.seq, checkpointSeq: close.checkpoint.seq };
 }
