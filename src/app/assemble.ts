@@ -196,6 +196,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
         drawer,
         settlement: settlementStatus,
         acquirerUrl: config.acquirer?.url,
+        acquirerPublicKey: config.acquirer?.publicKey,
         currentPayment: () => engine.current(),
         classify: (text, symbology) => classifyScan(text, policy().codeTable, { symbology }).kind,
       }),

@@ -1,3 +1,4 @@
+import { SETTLEMENT_ROUTES } from '../../protocol/settlement-routes.js';
 import { performance } from 'node:perf_hooks';
 import type { DeviceHealth, DeviceKind } from '../../drivers/device.js';
 import type { CounterGpio, StatusLight } from '../../drivers/gpio/index.js';
@@ -86,6 +87,8 @@ export interface ServiceDeskParts {
   drawer: DrawerService;
   settlement: () => SettlementStatus | null;
   acquirerUrl: string | undefined;
+  /** The acquirer key posd verifies acknowledgements with (hex); the connectivity test checks the acquirer answers with it. */
+  acquirerPublicKey?: string | undefined;
   /** The payment in progress, if any: the scan and tap tests refuse to take the inputs from it. */
   currentPayment: () => Payment | undefined;
   /** What a scanned text is (product, payment code, ...), by the terminal's code tables. */
@@ -192,12 +195,20 @@ export function serviceDesk(parts: ServiceDeskParts): ServiceDesk {
       const started = performance.now();
       const url = parts.acquirerUrl;
       if (!url) return missing('acquirer', started, 'acquirer');
+      // The acquirer's own key route (docs/settlement-protocol.md): reachable, and the acquirer whose key posd trusts.
+      const probe = new URL(SETTLEMENT_ROUTES.acquirer, url).href;
       try {
-        const answer = await fetch(url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-        await answer.arrayBuffer().catch(() => undefined);
+        const answer = await fetch(probe, { method: 'GET', signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+        const body = await answer.text().catch(() => '');
         const latencyMs = Math.round(performance.now() - started);
-        if (answer.status >= 500) return result('acquirer', started, { ok: false, code: 'server_error', reason: `${url} answered HTTP ${answer.status}`, detail: { url, latencyMs, status: answer.status } });
-        return result('acquirer', started, { ok: true, detail: { url, latencyMs, status: answer.status } });
+        const detail = { url, latencyMs, status: answer.status };
+        if (answer.status >= 500) return result('acquirer', started, { ok: false, code: 'server_error', reason: `${probe} answered HTTP ${answer.status}`, detail });
+        if (answer.status !== 200) return result('acquirer', started, { ok: false, code: 'failed', reason: `${probe} answered HTTP ${answer.status}: not an acquirer posd can settle with (check acquirer.url)`, detail });
+        const publicKey = acquirerKeyIn(body);
+        if (parts.acquirerPublicKey && publicKey !== parts.acquirerPublicKey) {
+          return result('acquirer', started, { ok: false, code: 'failed', reason: `${url} answers as acquirer key ${publicKey ?? '(none)'}, not the configured ${parts.acquirerPublicKey}: wrong acquirer or key`, detail });
+        }
+        return result('acquirer', started, { ok: true, detail });
       } catch (err) {
         const timedOut = (err as Error).name === 'TimeoutError';
         const cause = ((err as { cause?: { code?: string; message?: string } }).cause?.code ?? (err as Error).message) || 'no answer';
@@ -330,4 +341,14 @@ function testPage(printer: EscPosPrinter, at: Date): Receipt {
       { kind: 'separator' },
     ],
   };
+}
+
+/** The `publicKey` of the acquirer route's JSON answer, or undefined. */
+function acquirerKeyIn(body: string): string | undefined {
+  try {
+    const value = JSON.parse(body) as { publicKey?: unknown };
+    return typeof value.publicKey === 'string' ? value.publicKey : undefined;
+  } catch {
+    return undefined;
+  }
 }
