@@ -18,6 +18,10 @@ import type { Journal } from '../../src/terminal/ledger/journal.js';
 import { renderPaperPng } from '../../hw-sim/printer/index.js';
 import { keyIdOf } from '../../src/crypto/ed25519.js';
 import { decodeQrFromPng } from '../hw-sim/printer/qr-decode.js';
+import { Signer } from '../../src/crypto/ed25519.js';
+import { signEndorsement } from '../../src/protocol/key-endorsement.js';
+import { endorsementFor } from '../../src/terminal/receipts/sign-receipt-qr.js';
+import type { ReceiptStatement } from '../../src/protocol/receipt-qr.js';
 import { simRig, type SimRig } from '../drivers/printer/rig.js';
 import { startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
@@ -198,5 +202,20 @@ describe("the acquirer's endorsement in the receipt QR", () => {
     const qr = pos.receipts.qr(paid.seq!)!;
     const profile = pos.provisioning!.profile()!;
     expect(verifyReceiptQr(qr, { acquirerPublicKey: sim.publicKey })).toMatchObject({ binding: 'endorsed', endorsed: { tid: profile.tid, mid: profile.merchant.id, serial: profile.endorsement.serial } });
+  });
+
+  it('the terminal keeps an endorsement only for its own terminal and signing key, and a record time within its validity', () => {
+    const key = Signer.fromSeed(new Uint8Array(32).fill(7));
+    const other = Signer.fromSeed(new Uint8Array(32).fill(8));
+    const acquirer = Signer.fromSeed(new Uint8Array(32).fill(9));
+    const e = signEndorsement({ terminal: key.keyId, keyId: key.keyId, publicKey: toHex(key.publicKey), tid: 'POS00042', mid: '123456789012345', notBefore: 1000, notAfter: 2000, serial: 3 }, acquirer);
+    const s = { terminal: key.keyId, key: key.keyId, time: 1500 } as ReceiptStatement;
+    expect(endorsementFor(e, s, key.publicKey)).toHaveLength(120);
+    expect(endorsementFor(null, s, key.publicKey)).toBeNull();
+    expect(endorsementFor(e, { ...s, key: other.keyId }, other.publicKey)).toBeNull();
+    expect(endorsementFor(e, { ...s, terminal: other.keyId }, key.publicKey)).toBeNull();
+    expect(endorsementFor(e, { ...s, time: 999 }, key.publicKey)).toBeNull(); // a reprint of a record older than the endorsement
+    expect(endorsementFor(e, { ...s, time: 2001 }, key.publicKey)).toBeNull();
+    expect(endorsementFor(e, { ...s, time: 1000 }, key.publicKey)).toHaveLength(120);
   });
 });
