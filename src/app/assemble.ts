@@ -100,6 +100,7 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
       ...(receipts ? { receipts } : {}),
       ...(indicators ? { indicators } : {}),
       ...(options.extraTenders ? { extraTenders: options.extraTenders } : {}),
+      ...(provisioning ? { endorsement: () => provisioning!.currentEndorsement() } : {}),
     });
     closers.push(() => engine.stop());
     if (online) closers.push(() => online.stop());

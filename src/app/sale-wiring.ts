@@ -8,6 +8,7 @@ import { defaultPaymentPolicy, type PaymentPolicy } from '../payments/policy.js'
 import { Returns } from '../payments/refunds/returns.js';
 import type { AuthorizationClient } from '../payments/online/authorization-client.js';
 import { authorizationClientFor } from './online.js';
+import type { KeyEndorsement } from '../protocol/key-endorsement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { Indicators, ReceiptOutput } from '../terminal/ports.js';
 import type { CatalogSource } from './catalog-source.js';
@@ -35,6 +36,8 @@ export interface SaleInputs {
   extraTenders?: readonly Tender[];
   /** While a technician's self-test holds the scanner or the reader, their input does not reach the sale. */
   hold?: InputHold;
+  /** The acquirer's endorsement of the current key, for receipts' QR codes (provisioning). */
+  endorsement?: () => KeyEndorsement | null;
 }
 
 /** The payment policy until provisioning supplies one: the defaults with the config's merchant. */
@@ -68,7 +71,15 @@ export function wireSale(inputs: SaleInputs): {
     outOfService,
   });
   const checkout = new Checkout({ engine, catalog: { find: (gtin) => catalog.catalog.find(gtin) }, codeTables: () => policy().codeTable, ...(indicators ? { indicators } : {}) });
-  const after = new AfterPayment({ engine, journal, policy, settlement: () => settlementPoint(journal), ...(receipts ? { printer: receipts } : {}), ...(indicators ? { indicators } : {}) });
+  const after = new AfterPayment({
+    engine,
+    journal,
+    policy,
+    settlement: () => settlementPoint(journal),
+    ...(receipts ? { printer: receipts } : {}),
+    ...(indicators ? { indicators } : {}),
+    ...(inputs.endorsement ? { endorsement: inputs.endorsement } : {}),
+  });
   checkout.on('item', (line, total) => {
     log.info({ gtin: line.product.gtin, name: line.product.name, quantity: line.quantity, total }, 'item');
     events.emit('sale.item', { line, total });

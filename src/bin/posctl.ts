@@ -217,8 +217,9 @@ receipt
   .description('check the QR code of a receipt (docs/receipt-qr.md), offline: exit 0 valid, 1 invalid (with the reason), 2 could not run')
   .option('--image <file>', 'a PNG of the receipt (a photo, a scan, the printer twin): the QR code is found and read')
   .option('--public-key <hex>', "pin the terminal's signing key (64 hex digits)")
+  .option('--acquirer-key <hex>', "the acquirer's public key (64 hex digits): check the key endorsement the QR carries")
   .option('--json', 'one JSON object on stdout: ok, reason, message, receipt (exit status as without it)')
-  .action((text: string | undefined, o: { image?: string; publicKey?: string; json?: boolean }) =>
+  .action((text: string | undefined, o: { image?: string; publicKey?: string; acquirerKey?: string; json?: boolean }) =>
     run(async () => (await import('../cli/receipt-commands.js')).verifyReceiptCommand(text, o, out, err)),
   );
 receipt

@@ -29,13 +29,17 @@ export interface ReceiptVerifyReport {
     keyId: string;
     publicKey: string;
     binding: KeyBinding;
-    endorsement: 'none' | 'present_unchecked';
+    /** `endorsed`: checked under the acquirer key given; `present_unchecked`: carried, no acquirer key given. */
+    endorsement: 'none' | 'present_unchecked' | 'endorsed';
+    /** What the checked endorsement says (binding `endorsed`); null otherwise. */
+    endorsed: { tid: string; mid: string; serial: number; notBefore: number; notAfter: number; acquirer: string } | null;
   } | null;
 }
 
 const BINDING_WORDS: Readonly<Record<KeyBinding, string>> = {
   pinned: 'the key pinned with --public-key',
   genesis: "the terminal's own first key (its terminal id is this key's id)",
+  endorsed: "endorsed by the acquirer as this terminal's key",
   unbound: 'a later key of the terminal (after a key rotation), not pinned: this shows the receipt is intact, not who made it; pin the key with --public-key',
 };
 
@@ -56,7 +60,8 @@ function describe(v: VerifiedReceipt): ReceiptVerifyReport['receipt'] {
     keyId: s.key,
     publicKey: toHex(v.publicKey),
     binding: v.binding,
-    endorsement: v.endorsement ? 'present_unchecked' : 'none',
+    endorsement: v.endorsed ? 'endorsed' : v.endorsement ? 'present_unchecked' : 'none',
+    endorsed: v.endorsed ? { tid: v.endorsed.tid, mid: v.endorsed.mid, serial: v.endorsed.serial, notBefore: v.endorsed.notBefore, notAfter: v.endorsed.notAfter, acquirer: v.endorsed.acquirer } : null,
   };
 }
 
@@ -74,20 +79,26 @@ function payloadOf(text: string | undefined, image: string | undefined): string 
 }
 
 /**
- * `posctl receipt verify TEXT | --image FILE.png [--public-key HEX] [--json]`: exit 0 valid,
- * 1 invalid (with the reason), 2 could not run (usage, unreadable image, bad key option).
+ * `posctl receipt verify TEXT | --image FILE.png [--public-key HEX] [--acquirer-key HEX] [--json]`:
+ * exit 0 valid, 1 invalid (with the reason), 2 could not run (usage, unreadable image, bad key option).
  */
-export function verifyReceiptCommand(text: string | undefined, options: { image?: string; publicKey?: string; json?: boolean }, out: Out, err: Out): number {
+export function verifyReceiptCommand(
+  text: string | undefined,
+  options: { image?: string; publicKey?: string; acquirerKey?: string; json?: boolean },
+  out: Out,
+  err: Out,
+): number {
   let report: ReceiptVerifyReport;
   let code: number;
   try {
     const publicKey = parseHexKey(options.publicKey, '--public-key');
+    const acquirerPublicKey = parseHexKey(options.acquirerKey, '--acquirer-key');
     const payload = payloadOf(text, options.image);
     if (typeof payload !== 'string') {
       report = { ok: false, reason: 'no_qr', message: payload.noQr, receipt: null };
       code = EXIT.failed;
     } else {
-      const verified = verifyReceiptQr(payload, publicKey ? { publicKey } : {});
+      const verified = verifyReceiptQr(payload, { ...(publicKey ? { publicKey } : {}), ...(acquirerPublicKey ? { acquirerPublicKey } : {}) });
       const s = verified.statement;
       report = { ok: true, reason: null, message: `receipt valid: ${s.kind} ${formatMoney(s.amount, s.asset)} (${s.tender}), record ${s.seq} of terminal ${s.terminal}`, receipt: describe(verified) };
       code = EXIT.ok;
@@ -114,7 +125,7 @@ export function verifyReceiptCommand(text: string | undefined, options: { image?
     out(`  time ${r.timeUtc} (UTC)`);
     out(`  record hash ${r.recordHash}`);
     out(`  signed by key ${r.keyId}: ${BINDING_WORDS[r.binding]}`);
-    out(`  endorsement: ${r.endorsement === 'none' ? 'none in this QR' : 'present, not checked by this posctl'}`);
+    out(`  endorsement: ${endorsementWords(r)}`);
     out(`  that the record is in the journal the acquirer countersigned: posctl journal prove --seq ${r.seq} (then journal check-proof)`);
   } else if (report.reason === 'could_not_run') {
     err(`posctl: ${report.message}`);
@@ -122,6 +133,17 @@ export function verifyReceiptCommand(text: string | undefined, options: { image?
     err(`receipt INVALID (${report.reason}): ${report.message}`);
   }
   return code;
+}
+
+function endorsementWords(r: NonNullable<ReceiptVerifyReport['receipt']>): string {
+  if (r.endorsement === 'none') return 'none in this QR';
+  if (!r.endorsed) return 'present, not checked (give --acquirer-key HEX to check it)';
+  const e = r.endorsed;
+  return `valid: acquirer key ${e.acquirer} endorses key ${r.keyId} for terminal ${r.terminal}, tid ${e.tid}, merchant ${e.mid} (serial ${e.serial}, valid ${isoOrMs(e.notBefore)} to ${isoOrMs(e.notAfter)})`;
+}
+
+function isoOrMs(ms: number): string {
+  return ms <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }
 
 export function parseCopies(text: string | undefined): CopyChoice | undefined {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { KeyEndorsement } from '../protocol/key-endorsement.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { Indicators, ReceiptContent, ReceiptOutput } from '../terminal/ports.js';
 import { buildReceipt } from '../terminal/receipts/build-receipt.js';
@@ -33,6 +34,11 @@ export interface AfterPaymentOptions {
   printer?: ReceiptOutput;
   indicators?: Indicators;
   clock?: () => number;
+  /**
+   * The acquirer's endorsement of the terminal's current key (provisioning), or null: receipts
+   * signed by that key carry it in their QR (docs/receipt-qr.md section 5).
+   */
+  endorsement?: () => KeyEndorsement | null;
 }
 
 /** Which copies to print: as the policy says (one, or customer and merchant), or the ones named. */
@@ -162,7 +168,7 @@ export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
       acquirerRef: firstString(payment.body.details, snapshot?.facts, ['acquirerRef', 'transactionId']),
       offline: offline ? { unconfirmed: this.unconfirmedOffline() } : null,
       reprint,
-      qr: signedReceiptQr(money, hash, payment, journal),
+      qr: signedReceiptQr(money, hash, payment, journal, this.options.endorsement?.() ?? null),
     };
   }
 

@@ -4,6 +4,8 @@ import { toHex } from '../encoding/hex.js';
 import { keyIdOf, PUBLIC_KEY_PROBLEMS, publicKeyProblem, verify } from '../crypto/ed25519.js';
 import { MAX_RECORD_AMOUNT } from './assets.js';
 import { DOMAIN } from './domains.js';
+import { signingInput } from './provisioning-schemas.js';
+import { decodeReceiptEndorsement, endorsementDocument, ReceiptEndorsementError, type ReceiptEndorsement } from './receipt-endorsement.js';
 import { TENDERS, type Tender } from './record.js';
 
 /**
@@ -49,7 +51,7 @@ export interface ReceiptQr {
   statement: ReceiptStatement;
   publicKey: Uint8Array;
   signature: Uint8Array;
-  /** The acquirer's endorsement of the key, once provisioning issues one (opaque here). */
+  /** The acquirer's endorsement of the key: its 120 bytes (receipt-endorsement.ts), not covered by the receipt signature. */
   endorsement: Uint8Array | null;
 }
 
@@ -65,7 +67,13 @@ export type ReceiptQrErrorCode =
   /** The signature does not verify: the receipt was altered or not made by that key. */
   | 'bad_signature'
   /** The payload would not fit the QR code a 58 mm receipt can carry. */
-  | 'too_long';
+  | 'too_long'
+  /** Checked under an acquirer key: the endorsement is signed by another acquirer key. */
+  | 'wrong_key'
+  /** Checked under an acquirer key: the endorsement's signature does not verify (forged, altered, or for another terminal or key). */
+  | 'bad_endorsement'
+  /** Checked under an acquirer key: the receipt's time lies outside the endorsement's validity. */
+  | 'expired';
 
 export class ReceiptQrError extends CodedError<ReceiptQrErrorCode> {
   override readonly name = 'ReceiptQrError';
@@ -77,7 +85,7 @@ const ASSET = /^[A-Z][A-Z0-9]{2,7}$/;
 const PERCENT_ENCODED = /^(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+$/;
 const B64_32 = /^[A-Za-z0-9_-]{43}$/;
 const B64_64 = /^[A-Za-z0-9_-]{86}$/;
-const B64 = /^[A-Za-z0-9_-]+$/;
+const B64_120 = /^[A-Za-z0-9_-]{160}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const HEX32 = /^[0-9a-f]{64}$/;
 const REF_MAX = 64;
@@ -132,6 +140,16 @@ function fromBase64url(text: string, field: string, re: RegExp): Uint8Array {
   return bytes;
 }
 
+/** The endorsement's bytes must be the layout of docs/receipt-qr.md section 5. */
+function decodedEndorsement(bytes: Uint8Array): ReceiptEndorsement {
+  try {
+    return decodeReceiptEndorsement(bytes);
+  } catch (err) {
+    if (err instanceof ReceiptEndorsementError) fail('malformed', `the endorsement: ${err.message}`);
+    throw err;
+  }
+}
+
 function decimal(text: string, field: string): number {
   if (!DECIMAL.test(text)) fail('malformed', `${field} must be a decimal number without leading zeros`);
   const n = Number(text);
@@ -144,6 +162,7 @@ export function encodeReceiptQr(qr: ReceiptQr): string {
   const s = qr.statement;
   checkStatement(s);
   if (keyIdOf(qr.publicKey) !== s.key) fail('malformed', 'the statement names another key than the public key given');
+  if (qr.endorsement) decodedEndorsement(qr.endorsement);
   const fields = [
     RECEIPT_QR_PREFIX,
     s.terminal,
@@ -200,7 +219,7 @@ export function parseReceiptQr(text: string): ReceiptQr {
     statement,
     publicKey,
     signature: fromBase64url(sig!, 'the signature', B64_64),
-    endorsement: endorsement === undefined ? null : fromBase64url(endorsement, 'the endorsement', B64),
+    endorsement: endorsement === undefined ? null : fromBase64url(endorsement, 'the endorsement', B64_120),
   };
   if (encodeReceiptQr(qr) !== text) fail('not_canonical', 'the text is not the canonical spelling of its fields (altered?)');
   return qr;
@@ -212,6 +231,8 @@ export type KeyBinding =
   | 'pinned'
   /** The terminal id is the key id of this key: the terminal's first (genesis) key. */
   | 'genesis'
+  /** The acquirer's endorsement in the QR checked out under the acquirer key given: the key is the terminal's, at that merchant. */
+  | 'endorsed'
   /** A later key (after a rotation), neither pinned nor endorsed: the signature shows integrity, not who made it. */
   | 'unbound';
 
@@ -219,12 +240,21 @@ export interface VerifiedReceipt {
   statement: ReceiptStatement;
   publicKey: Uint8Array;
   binding: KeyBinding;
-  /** Present when the QR carries an endorsement; this version does not check it (docs/receipt-qr.md section 5). */
+  /** The endorsement's bytes when the QR carries one, checked or not. */
   endorsement: Uint8Array | null;
+  /** The endorsement, when it was checked under the acquirer key given (binding `endorsed`); null otherwise. */
+  endorsed: ReceiptEndorsement | null;
+}
+
+export interface VerifyReceiptOptions {
+  /** The terminal key the verifier pins. */
+  publicKey?: Uint8Array;
+  /** The acquirer's public key: with it, an endorsement in the QR is checked (docs/receipt-qr.md section 5.2). */
+  acquirerPublicKey?: Uint8Array;
 }
 
 /** Parses and verifies a receipt QR; throws ReceiptQrError naming the first thing wrong. */
-export function verifyReceiptQr(text: string, options: { publicKey?: Uint8Array } = {}): VerifiedReceipt {
+export function verifyReceiptQr(text: string, options: VerifyReceiptOptions = {}): VerifiedReceipt {
   const qr = parseReceiptQr(text);
   const problem = publicKeyProblem(qr.publicKey);
   if (problem) fail('bad_key', `the public key in the QR is ${PUBLIC_KEY_PROBLEMS[problem]}`);
@@ -234,6 +264,28 @@ export function verifyReceiptQr(text: string, options: { publicKey?: Uint8Array 
   if (!verify(qr.signature, receiptSigningInput(qr.statement), qr.publicKey)) {
     fail('bad_signature', 'the signature does not verify: the receipt was altered, or not signed by this key');
   }
-  const binding: KeyBinding = options.publicKey ? 'pinned' : qr.statement.key === qr.statement.terminal ? 'genesis' : 'unbound';
-  return { statement: qr.statement, publicKey: qr.publicKey, binding, endorsement: qr.endorsement };
+  const endorsed = qr.endorsement && options.acquirerPublicKey ? checkEndorsement(qr, qr.endorsement, options.acquirerPublicKey) : null;
+  const binding: KeyBinding = endorsed ? 'endorsed' : options.publicKey ? 'pinned' : qr.statement.key === qr.statement.terminal ? 'genesis' : 'unbound';
+  return { statement: qr.statement, publicKey: qr.publicKey, binding, endorsement: qr.endorsement, endorsed };
+}
+
+/** docs/receipt-qr.md section 5.2: the endorsement rebuilt with this receipt's terminal and key, under the acquirer key. */
+function checkEndorsement(qr: ReceiptQr, bytes: Uint8Array, acquirerPublicKey: Uint8Array): ReceiptEndorsement {
+  const e = decodedEndorsement(bytes);
+  const acquirer = keyIdOf(acquirerPublicKey);
+  if (e.acquirer !== acquirer) fail('wrong_key', `the endorsement is signed by acquirer key ${e.acquirer}, not the acquirer key given (${acquirer})`);
+  const { sig, ...unsigned } = endorsementDocument(e, qr.statement.terminal, qr.publicKey);
+  if (!verify(Buffer.from(sig, 'hex'), signingInput(DOMAIN.keyEndorsement, unsigned), acquirerPublicKey)) {
+    fail('bad_endorsement', `the endorsement does not verify under acquirer key ${acquirer} for terminal ${qr.statement.terminal} and key ${qr.statement.key}: forged, altered, or another terminal's or key's`);
+  }
+  const t = qr.statement.time;
+  if (t < e.notBefore || t > e.notAfter) {
+    fail('expired', `the endorsement is valid from ${when(e.notBefore)} to ${when(e.notAfter)}, not at the receipt's time ${when(t)}`);
+  }
+  return e;
+}
+
+/** ISO time where a Date can hold it (to year 275760), else the ms. */
+function when(ms: number): string {
+  return ms <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }

@@ -11,7 +11,7 @@ import {
   signEnrolmentRequest,
   type EndorsementRequest,
 } from '../protocol/enrolment.js';
-import { MAX_ROTATIONS } from '../protocol/key-endorsement.js';
+import { MAX_ROTATIONS, type KeyEndorsement } from '../protocol/key-endorsement.js';
 import { verifyProfile, type TerminalProfile } from '../protocol/profile.js';
 import { provisioningPath } from '../protocol/provisioning-routes.js';
 import { ENROLMENT_CODE_PATTERN, ProvisioningError, checkShape } from '../protocol/provisioning-schemas.js';
@@ -157,6 +157,11 @@ export class Provisioning extends EventEmitter<{ change: [ProvisioningChange] }>
   /** Whether the terminal signs with a key its profile does not endorse yet (after a rotation). */
   endorsementPending(): boolean {
     return this.held !== undefined && this.held.profile.endorsement.keyId !== keyIdOf(this.currentPublicKey());
+  }
+
+  /** The acquirer's endorsement of the key the terminal signs with now; null while unprovisioned or pending. */
+  currentEndorsement(): KeyEndorsement | null {
+    return this.held && !this.endorsementPending() ? this.held.profile.endorsement : null;
   }
 
   // ---- changes ----

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Signer } from '../../src/crypto/ed25519.js';
 import { toHex } from '../../src/encoding/hex.js';
+import { encodeReceiptEndorsement } from '../../src/protocol/receipt-endorsement.js';
 import {
   encodeReceiptQr,
   MAX_RECEIPT_QR_LENGTH,
@@ -15,6 +16,11 @@ import {
 
 const genesis = Signer.fromSeed(new Uint8Array(32).fill(7));
 const rotated = Signer.fromSeed(new Uint8Array(32).fill(8));
+
+/** An endorsement's bytes in the layout of docs/receipt-qr.md section 5 (its signature is not checked here), all `fill`. */
+function endorsementBytes(fill: number): Uint8Array {
+  return encodeReceiptEndorsement({ tid: 'POS00042', mid: '123456789012345', notBefore: 0, notAfter: 1, serial: 1, acquirer: toHex(new Uint8Array(8).fill(fill)), sig: toHex(new Uint8Array(64).fill(fill)) });
+}
 
 function statement(overrides: Partial<ReceiptStatement> = {}, signer = genesis): ReceiptStatement {
   return {
@@ -113,10 +119,10 @@ describe('receipt QR (docs/receipt-qr.md)', () => {
   });
 
   it('carries an endorsement as an optional last field, outside the signed statement', () => {
-    const endorsement = new Uint8Array(96).fill(0xee);
+    const endorsement = endorsementBytes(0xee);
     const text = qrOf(statement(), genesis, endorsement);
     expect(text.split(':')).toHaveLength(14);
-    expect(toHex(verifyReceiptQr(text).endorsement!)).toBe('ee'.repeat(96));
+    expect(toHex(verifyReceiptQr(text).endorsement!)).toBe(toHex(endorsement));
   });
 
   it('is one spelling only: malformed or non-canonical text is refused before any signature check', () => {
@@ -139,7 +145,7 @@ describe('receipt QR (docs/receipt-qr.md)', () => {
   it('stays within what a 58 mm receipt QR carries, and says so when it would not', () => {
     const longest = statement({ ref: 'R'.repeat(64), seq: Number.MAX_SAFE_INTEGER, time: Number.MAX_SAFE_INTEGER, amount: 1_000_000_000_000, tender: 'merchant_qr', asset: 'ABCDEFGH' });
     expect(qrOf(longest).length).toBe(341);
-    expect(qrOf(longest, genesis, new Uint8Array(120)).length).toBeLessThanOrEqual(MAX_RECEIPT_QR_LENGTH);
+    expect(qrOf(longest, genesis, endorsementBytes(0)).length).toBeLessThanOrEqual(MAX_RECEIPT_QR_LENGTH);
     const cjk = statement({ ref: '订'.repeat(64) });
     expect(() => qrOf(cjk)).toThrow(expect.objectContaining({ code: 'too_long' }));
   });
