@@ -1,6 +1,5 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { ApiServer } from './server.js';
 
 /**
  * The OpenAPI document built from the routes' schemas by @fastify/swagger. posd itself does not
@@ -33,6 +32,6 @@ export async function registerOpenApiGenerator(app: FastifyInstance, version: st
 }
 
 /** The OpenAPI document as docs/ecr-api.openapi.json holds it, from a server started with `openApi: 'generate'`. */
-export function openApiText(server: ApiServer): string {
+export function openApiText(server: { readonly app: FastifyInstance }): string {
   return `${JSON.stringify(server.app.swagger(), null, 2)}\n`;
 }
