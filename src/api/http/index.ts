@@ -1,3 +1,2 @@
 export { createApiServer, API_VERSION, BODY_LIMIT, type ApiServer, type ApiServerOptions } from './server.js';
-export { openApiText } from './openapi.js';
 export type { Scope, TokenInfo } from './auth/token-store.js';

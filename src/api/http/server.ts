@@ -1,4 +1,3 @@
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Logger } from '../../app/logger.js';
@@ -11,6 +10,7 @@ import { checkJsonBody } from './body-check.js';
 import type { ApiContext } from './context.js';
 import { ApiError, errorAnswer } from './errors.js';
 import { EventLog, type EventLogOptions } from './events/event-log.js';
+import { defaultOpenApiFile, OpenApiDocument } from './openapi-document.js';
 import { PaymentWatch } from './payment-watch.js';
 import { eventRoutes } from './routes/events.js';
 import { pairingRoutes } from './routes/pairing.js';
@@ -62,6 +62,13 @@ export interface ApiServerOptions {
   hostNames?: readonly string[];
   /** The built counter screen (default dist/ui), served at / and /ui/. */
   uiDir?: string;
+  /** The OpenAPI document GET /v1/openapi.json answers (default docs/ecr-api.openapi.json). */
+  openApiFile?: string;
+  /**
+   * 'generate': also build the OpenAPI document from the routes' schemas (@fastify/swagger,
+   * app.swagger(); openapi.ts). Only the test that keeps docs/ecr-api.openapi.json current does.
+   */
+  openApi?: 'generate';
 }
 
 export interface ApiServer {
@@ -82,7 +89,7 @@ const silent: Logger = { info() {}, warn() {}, error() {} };
 /**
  * The local API for cash-register software, the counter screen and the technician: HTTP and JSON
  * over the PosTerminal facade only. docs/ecr-api.md explains it; docs/ecr-api.openapi.json is
- * generated from the same schemas that validate the requests.
+ * generated from the same schemas that validate the requests (test/api/openapi.test.ts).
  */
 export async function createApiServer(terminal: PosTerminal, options: ApiServerOptions): Promise<ApiServer> {
   const log = options.log ?? silent;
@@ -110,27 +117,8 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   app.removeContentTypeParser(['text/plain']);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'posd local API',
-        version: API_VERSION,
-        description: 'The terminal\'s API for cash-register software (ECR), the counter screen and the technician. docs/ecr-api.md explains pairing, idempotency, long-poll recovery, events and errors.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from pairing (register, counter or technician scope).' } } },
-      tags: [
-        { name: 'pairing', description: 'Tokens: pairing codes, the counter ticket, the technician PIN, revocation.' },
-        { name: 'payments', description: 'Payments: idempotent creation, lookup, long-poll, cancel, cash, reprint.' },
-        { name: 'refunds', description: 'Refunds and voids.' },
-        { name: 'terminal', description: 'Status, the drawer, the profile.' },
-        { name: 'reports', description: 'X and Z reports.' },
-        { name: 'events', description: 'The event stream.' },
-        { name: 'service', description: "The technician's console: devices, self-tests, the queue, settle now, log, configuration." },
-      ],
-    },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
+  if (options.openApi === 'generate') await (await import('./openapi.js')).registerOpenApiGenerator(app, API_VERSION);
+  const openApiDocument = new OpenApiDocument(options.openApiFile ?? defaultOpenApiFile());
 
   const context: ApiContext = {
     terminal,
@@ -169,7 +157,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
-  app.get('/v1/openapi.json', { config: { scopes: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/v1/openapi.json', { config: { scopes: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApiDocument.read()));
   pairingRoutes(app, context);
   paymentRoutes(app, context);
   returnRoutes(app, context);

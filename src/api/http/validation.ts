@@ -8,8 +8,10 @@ import { ApiError } from './errors.js';
  * schema's numbers. Fastify's own Ajv would drop unknown members silently (removeAdditional).
  */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
-  const strictAjv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false });
-  const textAjv = new Ajv({ allErrors: false, coerceTypes: true, removeAdditional: false, useDefaults: false, strict: false });
+  // validateSchema: false spares compiling the JSON Schema meta-schema at every start; the
+  // schemas are fixed in the code and test/api/schemas-valid.test.ts checks each against it.
+  const strictAjv = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, validateSchema: false });
+  const textAjv = new Ajv({ allErrors: false, coerceTypes: true, removeAdditional: false, useDefaults: false, strict: false, validateSchema: false });
   return ({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : textAjv).compile(schema as object);
 }
 

@@ -7,7 +7,9 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     // verbose: each error carries the schema and the value it refused, which the messages quote.
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false });
+    // Compiled once per start, used once: no meta-schema check of the (fixed) schema, which
+    // test/app/config-schema-valid.test.ts does, and no optimising of the generated code.
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, validateSchema: false, code: { optimize: false } });
     ajv.addKeyword(EXPECTED);
     compiled = ajv.compile(PosdConfigSchema);
   }

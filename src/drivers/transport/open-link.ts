@@ -2,7 +2,6 @@ import type { BindingInterface } from '@serialport/bindings-cpp';
 import type { ByteLink } from './link.js';
 import { LinkError } from './link.js';
 import { HidLink, nodeHidBackend, type HidBackend } from './hid-link.js';
-import { SerialLink } from './serial-link.js';
 import type { SimBus } from './sim-bus.js';
 import type { SimHidBus } from './sim-hid-bus.js';
 import { parseDeviceUri } from './uri.js';
@@ -21,6 +20,11 @@ export interface LinkEnvironment {
 
 let nativeBinding: BindingInterface | undefined;
 
+/** serialport's stream (and what it loads) only when a serial device is configured: a terminal without one does not pay for it at start. */
+async function serialLinkClass(): Promise<typeof import('./serial-link.js').SerialLink> {
+  return (await import('./serial-link.js')).SerialLink;
+}
+
 async function loadNativeBinding(): Promise<BindingInterface> {
   if (!nativeBinding) {
     const { autoDetect } = await import('@serialport/bindings-cpp');
@@ -34,7 +38,8 @@ export async function openLink(uri: string, env: LinkEnvironment = {}, defaultBa
   const parsed = parseDeviceUri(uri, defaultBaudRate);
   const reopen = env.reopen;
   switch (parsed.scheme) {
-    case 'serial':
+    case 'serial': {
+      const SerialLink = await serialLinkClass();
       return new SerialLink({
         uri,
         path: parsed.path,
@@ -42,6 +47,7 @@ export async function openLink(uri: string, env: LinkEnvironment = {}, defaultBa
         binding: env.serialBinding ?? (await loadNativeBinding()),
         ...(reopen ? { reopen } : {}),
       });
+    }
     case 'hid':
       return new HidLink({ uri, target: parsed.target, backend: env.hidBackend ?? nodeHidBackend, ...(reopen ? { reopen } : {}) });
     case 'sim': {
@@ -50,6 +56,7 @@ export async function openLink(uri: string, env: LinkEnvironment = {}, defaultBa
         return new HidLink({ uri, target: { path: `sim:${parsed.name}` }, backend: env.simHidBus.backend, simulated: true, ...(reopen ? { reopen } : {}) });
       }
       if (!env.simBus) throw new LinkError('bad_uri', `${uri}: no simulated serial bus in this process`);
+      const SerialLink = await serialLinkClass();
       return new SerialLink({ uri, path: parsed.name, baudRate: parsed.baudRate, binding: env.simBus.binding, simulated: true, ...(reopen ? { reopen } : {}) });
     }
   }

@@ -1,7 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import QRCode from 'qrcode';
 import type { ApiContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { accepts, errorResponses } from '../route-kit.js';
@@ -127,6 +126,8 @@ export function counterRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (!payment) throw new ApiError('payment_not_found', `no payment ${id}`);
       const prompt = payment.prompt;
       if (prompt?.kind !== 'show_qr' || isFinalState(payment.state)) throw new ApiError('not_waiting', `payment ${id} shows no QR (${payment.state})`);
+      // Loaded on the first QR asked for, not at every start (most terminals never show one).
+      const { default: QRCode } = await import('qrcode');
       const matrix = QRCode.create(prompt.payload, { errorCorrectionLevel: 'M' }).modules;
       const rows: string[] = [];
       for (let y = 0; y < matrix.size; y++) {
