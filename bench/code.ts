@@ -1,3 +1,4 @@
+import { Journal } from '../src/terminal/ledger/journal.js';
 import Database from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,6 +58,10 @@ const bench: BenchModule = {
   async run(log) {
     const sim = await startSimulatedTerminal({ twins: ['scanner'], wallets: 0, scanner: { mode: 'serial' } });
     const dataDir = mkdtempSync(join(tmpdir(), 'posd-bench-code-'));
+    // The acquirer takes orders only from enrolled terminals: make the terminal's key and enrol it first.
+    const journal = Journal.open(dataDir);
+    sim.acquirer!.fleet.preEnrol(toHex(journal.genesisPublicKey), {});
+    journal.close();
     const pos = await assemble(
       { dataDir, merchant: { name: 'Bench shop' }, acquirer: { url: sim.acquirer!.url, publicKey: toHex(sim.acquirer!.publicKey) }, devices: sim.devices },
       { env: sim.env, products: DEMO_PRODUCTS, policy: defaultPaymentPolicy(), settleInBackground: false },
