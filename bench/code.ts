@@ -4,14 +4,13 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { assemble } from '../src/app/index.js';
 import { toHex } from '../src/encoding/hex.js';
 import type { Payment } from '../src/payments/payment.js';
 import { defaultPaymentPolicy } from '../src/payments/policy.js';
 import { DEMO_PRODUCTS } from '../hw-sim/demo/shelf.js';
 import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
-import type { BenchModule, Metric } from './metric.js';
+import { runWhenMain, type BenchModule, type Metric } from './metric.js';
 
 const WARM_UP = 10;
 const RUNS = 100;
@@ -118,14 +117,4 @@ const bench: BenchModule = {
 
 export default bench;
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  bench
-    .run((line) => console.log(line))
-    .then((metrics) => {
-      for (const m of metrics) console.log(`${m.name.padEnd(28)} ${m.value.toFixed(3).padStart(9)} ${m.unit}${m.goal ? `  (goal ${m.goal})` : ''}${m.note ? `  ${m.note}` : ''}`);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+runWhenMain(bench, import.meta.url);

@@ -1,9 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { ApduClient } from '../src/drivers/iso7816/apdu-client.js';
 import { NfcReader } from '../src/drivers/nfc/nfc-reader.js';
 import { WALLET_AID } from '../hw-sim/cards/wallet-applet.js';
 import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
-import type { BenchModule, Metric } from './metric.js';
+import { runWhenMain, type BenchModule, type Metric } from './metric.js';
 
 const BAUD = 115200;
 const BYTES_PER_SECOND = BAUD / 10; // 8N1: 10 bits a byte
@@ -74,14 +73,4 @@ const bench: BenchModule = {
 
 export default bench;
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  bench
-    .run((line) => console.log(line))
-    .then((metrics) => {
-      for (const m of metrics) console.log(`${m.name} = ${m.value.toFixed(3)} ${m.unit}${m.goal ? ` (goal ${m.goal})` : ''}${m.note ? `  ${m.note}` : ''}`);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+runWhenMain(bench, import.meta.url);

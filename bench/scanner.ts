@@ -1,10 +1,9 @@
-import { pathToFileURL } from 'node:url';
 import { Scanner } from '../src/drivers/scanner/scanner.js';
 import { classifyScan, type ScanClass } from '../src/terminal/scan-classification/classify.js';
 import { defaultCodeTables } from '../src/terminal/scan-classification/tables.js';
 import type { TwinScanOptions } from '../hw-sim/scanner/scanner-twin.js';
 import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
-import type { BenchModule, Metric } from './metric.js';
+import { runWhenMain, type BenchModule, type Metric } from './metric.js';
 
 /**
  * From the moment the twin hands over the report or byte that completes a code, to the
@@ -132,14 +131,4 @@ const bench: BenchModule = {
 
 export default bench;
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  bench
-    .run((line) => console.log(line))
-    .then((metrics) => {
-      for (const m of metrics) console.log(`${m.name.padEnd(44)} ${m.value.toFixed(3).padStart(9)} ${m.unit}${m.goal ? `  (goal ${m.goal})` : ''}${m.note ? `  ${m.note}` : ''}`);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+runWhenMain(bench, import.meta.url);

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { assemble } from '../src/app/index.js';
 import type { Payment } from '../src/payments/payment.js';
 import { DEMO_PRODUCTS } from '../hw-sim/demo/shelf.js';
 import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js';
-import type { BenchModule, Metric } from './metric.js';
+import { runWhenMain, type BenchModule, type Metric } from './metric.js';
 import { median, percentile } from './stats.js';
 
 const BAUD = 115200;
@@ -102,15 +101,4 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
 
 export default bench;
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  bench
-    .run((line) => console.log(line))
-    .then((metrics) => {
-      for (const m of metrics) console.log(`${m.name} = ${m.value.toFixed(3)} ${m.unit}${m.goal ? ` (goal ${m.goal})` : ''}${m.note ? `  ${m.note}` : ''}`);
-      process.exit(0);
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+runWhenMain(bench, import.meta.url);
