@@ -279,8 +279,10 @@ export class SettlementDrainer extends EventEmitter<DrainerEvents> {
         this.lease.renew();
         const open = this.outbox.openBatch();
         if (open) {
+          // A batch left open by an earlier attempt: resent as it was. A close among them carries its ack along too.
           this.inFlight = open;
-          await this.send(open, this.outbox.bodyOf(open), report);
+          const ackSeq = await this.send(open, this.outbox.bodyOf(open), report);
+          if (ackSeq !== undefined && !this.outbox.hasFinancialBetween(bound, ackSeq)) bound = ackSeq;
           continue;
         }
         const upload = this.outbox.createUploadBatch(this.batchSize, bound);
