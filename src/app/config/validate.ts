@@ -2,18 +2,22 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { EXPECTED } from './schema-kit.js';
 import { PosdConfigSchema, type PosdConfigFile } from './schema.js';
 
-let compiled: ValidateFunction | undefined;
+// Weakly held: posd checks its configuration once per start, and the compiled validator (with
+// its Ajv) is then garbage rather than a few hundred kilobytes an idle terminal keeps.
+let compiled: WeakRef<ValidateFunction> | undefined;
 
 function validator(): ValidateFunction {
-  if (!compiled) {
+  let validate = compiled?.deref();
+  if (!validate) {
     // verbose: each error carries the schema and the value it refused, which the messages quote.
-    // Compiled once per start, used once: no meta-schema check of the (fixed) schema, which
-    // test/app/config-schema-valid.test.ts does, and no optimising of the generated code.
+    // No meta-schema check of the (fixed) schema, which test/app/config-schema-valid.test.ts
+    // does, and no optimising of the generated code, which runs once.
     const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, validateSchema: false, code: { optimize: false } });
     ajv.addKeyword(EXPECTED);
-    compiled = ajv.compile(PosdConfigSchema);
+    validate = ajv.compile(PosdConfigSchema);
+    compiled = new WeakRef(validate);
   }
-  return compiled;
+  return validate;
 }
 
 /**
