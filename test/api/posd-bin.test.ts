@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { tempDir } from '../support/tmp.js';
 
-const BIN = new URL('../../dist/src/bin/posd.js', import.meta.url).pathname;
+const BINS = [
+  ['dist/posd.js, the bundle the unit runs', new URL('../../dist/posd.js', import.meta.url).pathname],
+  ['dist/src/bin/posd.js, the compiled bin', new URL('../../dist/src/bin/posd.js', import.meta.url).pathname],
+] as const;
 
-describe('posd serves the local API', () => {
+describe.each(BINS)('posd (%s) serves the local API', (_name, BIN) => {
   it('listens after assembling, logs a pairing code while no register is paired; a register pairs with it and pays cash; SIGTERM closes it', async () => {
     const dir = tempDir();
     const port = await freePort();
@@ -43,6 +46,11 @@ describe('posd serves the local API', () => {
       expect(await pay.json()).toMatchObject({ state: 'succeeded', facts: { change: 120 } });
       const openapi = await fetch(`${base}/v1/openapi.json`);
       expect(openapi.status).toBe(200);
+      expect(((await openapi.json()) as { openapi?: string }).openapi).toMatch(/^3\./);
+      // The counter screen's files, found from wherever the program file is.
+      const screen = await fetch(`${base}/`);
+      expect(screen.status).toBe(200);
+      expect(await screen.text()).toContain('<div id="app">');
 
       posd.kill('SIGTERM');
       expect(await exited).toBe(0);

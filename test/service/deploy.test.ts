@@ -75,7 +75,7 @@ describe('the systemd units', () => {
     expect(Number.parseInt(one(unit, 'TimeoutStopSec')!, 10) * 1000).toBeGreaterThan(STOP_GRACE_MS);
     expect(one(unit, 'User')).toBe('posd');
     expect(one(unit, 'SupplementaryGroups')!.split(' ').sort()).toEqual(['dialout', 'gpio', 'plugdev']);
-    expect(one(unit, 'ExecStart')).toBe('/usr/bin/node /opt/posd/dist/src/bin/posd.js --config /etc/posd/posd.json');
+    expect(one(unit, 'ExecStart')).toBe('/usr/bin/node /opt/posd/dist/posd.js --config /etc/posd/posd.json');
     expect(existsSync(join(process.cwd(), 'dist/src/bin/posd.js'))).toBe(true);
     expect(one(unit, 'StateDirectory')).toBe('posd');
     expect(one(unit, 'ConfigurationDirectory')).toBe('posd');

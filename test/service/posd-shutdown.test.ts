@@ -28,7 +28,7 @@ interface Posd {
 }
 
 function startPosd(config: string): Posd {
-  const child = spawn(process.execPath, [BIN('src/bin/posd.js'), '--config', config, '--log-level', 'debug'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN('posd.js'), '--config', config, '--log-level', 'debug'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines: Record<string, unknown>[] = [];
   const waiting: { match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
 import { fakeNotifySocket } from './support/notify-socket.js';
 
-const POSD = join(process.cwd(), 'dist/src/bin/posd.js');
+/** posd as the unit runs it: the bundle npm run build makes. */
+const POSD = join(process.cwd(), 'dist/posd.js');
 
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

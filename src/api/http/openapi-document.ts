@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUpwards } from './find-upwards.js';
 
 /**
  * docs/ecr-api.openapi.json, which GET /v1/openapi.json answers: generated from the routes'
@@ -8,10 +9,9 @@ import { fileURLToPath } from 'node:url';
  * @fastify/swagger and build it at every start. Read on the first request, then kept.
  */
 export function defaultOpenApiFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // src/api/http (tests) or dist/src/api/http (posd as installed): docs/ is at the top of either.
-  const candidates = [join(here, '..', '..', '..', 'docs', 'ecr-api.openapi.json'), join(here, '..', '..', '..', '..', 'docs', 'ecr-api.openapi.json')];
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
+  // docs/ at the top of the checkout: above dist/posd.js, dist/src/api/http or src/api/http.
+  const docs = findUpwards(dirname(fileURLToPath(import.meta.url)), ['docs/ecr-api.openapi.json']);
+  return join(docs ?? join(process.cwd(), 'docs'), 'ecr-api.openapi.json');
 }
 
 export class OpenApiDocument {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUpwards } from './find-upwards.js';
 
 /**
  * The counter screen's files (web/, built by vite into dist/ui): `GET /` answers index.html and
@@ -43,11 +44,12 @@ interface UiFile {
   type: string;
 }
 
-/** Where the built UI is: dist/ui beside dist/src (compiled), or the checkout's dist/ui (tests run the sources). */
+/**
+ * Where the built UI is: dist/ui, found from this file upwards, whether it runs as dist/posd.js
+ * (the bundle the unit runs), from dist/src/api/http (compiled) or from src/api/http (tests).
+ */
 export function defaultUiDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', '..', '..', 'ui'), join(here, '..', '..', '..', 'dist', 'ui')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+  return findUpwards(dirname(fileURLToPath(import.meta.url)), ['ui/index.html', 'dist/ui/index.html']) ?? join(process.cwd(), 'dist', 'ui');
 }
 
 function loadFiles(dir: string): Map<string, UiFile> {
