@@ -17,7 +17,8 @@ import type { BenchModule, Metric } from './metric.js';
 
 const run = promisify(execFile);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const POSD = fileURLToPath(new URL('../src/bin/posd.js', import.meta.url));
+/** posd as the unit runs it: the bundle `npm run build` makes. */
+const POSD = fileURLToPath(new URL('../posd.js', import.meta.url));
 
 /** A journal of `count` records whose newest countersigned checkpoint lies `tail` records behind the head. */
 export function countersignedJournal(dir: string, count: number, tail: number, acquirer: Signer, log: (line: string) => void): void {
