@@ -3,6 +3,7 @@ import type { BenchModule, Metric } from './metric.js';
 /**
  * `npm run bench` prints a table; `npm run bench -- --json` prints {"metrics": {...}} only.
  * `--only NAME[,NAME]` runs the modules whose file names are given (e.g. --only journal,nfc).
+ * A module that throws is listed under "failed" (with --json) and the run exits 1.
  */
 const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   crypto: () => import('./crypto.js'),
@@ -25,17 +26,27 @@ async function main(): Promise<void> {
   const log = json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => process.stdout.write(`${line}\n`);
   const metrics: Metric[] = [];
   const started = Date.now();
+  // A module that fails is reported and the others still run: one broken bench must not hide
+  // every other number. The run then exits 1.
+  const failed: Record<string, string> = {};
   for (const [name, load] of Object.entries(modules)) {
     if (only && !only.has(name)) continue;
-    const bench = (await load()).default;
-    log(`== ${bench.title}`);
     const t0 = Date.now();
-    const got = await bench.run(log);
-    metrics.push(...got);
+    try {
+      const bench = (await load()).default;
+      log(`== ${bench.title}`);
+      metrics.push(...(await bench.run(log)));
+    } catch (err) {
+      failed[name] = err instanceof Error ? err.message : String(err);
+      log(`   FAILED: ${failed[name]}`);
+      if (err instanceof Error && err.stack) log(err.stack.split('\n').slice(1, 6).join('\n'));
+    }
     log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
+  if (Object.keys(failed).length > 0) process.exitCode = 1;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ metrics: Object.fromEntries(metrics.map((m) => [m.name, round(m.value)])) })}\n`);
+    const metricsOut = Object.fromEntries(metrics.map((m) => [m.name, round(m.value)]));
+    process.stdout.write(`${JSON.stringify(Object.keys(failed).length > 0 ? { metrics: metricsOut, failed } : { metrics: metricsOut })}\n`);
     return;
   }
   const rows = metrics.map((m) => [m.name, String(round(m.value)), m.unit, m.goal ?? '', m.note ?? '']);
@@ -46,6 +57,7 @@ async function main(): Promise<void> {
   log(line(header));
   log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) log(line(row));
+  for (const [name, message] of Object.entries(failed)) log(`FAILED ${name}: ${message}`);
   log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

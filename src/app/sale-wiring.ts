@@ -65,7 +65,7 @@ export function wireSale(inputs: SaleInputs): {
     terminalId: journal.terminalId,
     journal,
     book: journal.payments!,
-    tenders: [...buildTenders({ config, journal, policy, devices, ...(online ? { online } : {}) }), ...(inputs.extraTenders ?? [])],
+    tenders: [...buildTenders({ config, journal, policy, devices, log, ...(online ? { online } : {}) }), ...(inputs.extraTenders ?? [])],
     policy,
     settlement: () => settlementPoint(journal),
     outOfService,

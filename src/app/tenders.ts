@@ -9,6 +9,7 @@ import type { PaymentPolicy } from '../payments/policy.js';
 import type { Tender } from '../payments/tender.js';
 import type { Journal } from '../terminal/ledger/journal.js';
 import type { PosdConfig } from './config/config.js';
+import type { Logger } from './logger.js';
 
 export interface TenderDeps {
   config: PosdConfig;
@@ -17,6 +18,7 @@ export interface TenderDeps {
   devices: Partial<DeviceTypes>;
   /** The acquirer's authorisation client, when an acquirer is configured: the online methods need it. */
   online?: OnlineAcquirer;
+  log?: Logger;
 }
 
 /** Every way to pay this terminal offers, each behind the one tender contract (src/payments/tender.ts). */
@@ -26,7 +28,11 @@ export function buildTenders(deps: TenderDeps): Tender[] {
     new CashTender(),
     ...(online ? [new ScannedCodeTender(online)] : []),
     ...(online ? [new MerchantQrTender(online, deps.policy)] : []),
-    new WalletTapTender({ journal: deps.journal, available: () => (deps.devices.nfc ? null : 'this terminal has no NFC reader') }),
+    new WalletTapTender({
+      journal: deps.journal,
+      available: () => (deps.devices.nfc ? null : 'this terminal has no NFC reader'),
+      onConfirmationNotDelivered: (detail) => deps.log?.warn(detail, 'wallet tap: the payment stands, but its confirmation did not reach the wallet'),
+    }),
     new OfflineQrTender({ book: deps.journal.payments! }),
   ];
 }

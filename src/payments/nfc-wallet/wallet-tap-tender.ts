@@ -19,6 +19,11 @@ export interface WalletTapTenderOptions {
   journal: Journal;
   /** Why wallet taps cannot be taken now (no NFC reader), or null. */
   available?: () => string | null;
+  /**
+   * The confirmation did not reach the wallet (the card left, the reader failed). The payment
+   * stands; the wallet shows it unconfirmed until its holder taps again or it syncs.
+   */
+  onConfirmationNotDelivered?: (detail: { walletId: string; counter: number; seq: number; reason: string }) => void;
 }
 
 /**
@@ -142,8 +147,9 @@ export class WalletTapTender implements Tender {
       const statement = confirmationStatement({ walletId: wallet.walletId, counter, terminalId: journal.terminalId, seq, recordHash: toHex(stored.hash) });
       const signed = journal.signStatement(WALLET_DOMAIN.confirmation, statement);
       await sendConfirmation(card, encodeConfirmation(statement, signed.keyId, signed.sig));
-    } catch {
+    } catch (err) {
       // Best effort: the card may have left; the journal holds the payment either way.
+      this.options.onConfirmationNotDelivered?.({ walletId: toHex(wallet.walletId), counter, seq, reason: err instanceof Error ? err.message : String(err) });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../../../src/encoding/hex.js';
 import { WALLET_V2 } from '../../../hw-sim/cards/offline-wallet.js';
 import { walletFaults } from '../../../hw-sim/cards/wallet-faults.js';
 import { NOODLES, OfflineCounter } from './rig.js';
@@ -55,5 +56,21 @@ describe('a card pulled during an offline tap', () => {
     expect(wallet.confirmations).toEqual([]);
     expect(c.pos.payments.get(paid.id)!.state).toBe('succeeded');
     expect(c.payments()).toHaveLength(1);
+    // Not silently: the lost confirmation is logged with the wallet, its counter and the record.
+    const lost = c.warnings.filter((w) => w.message.includes('confirmation did not reach the wallet'));
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.fields).toMatchObject({ walletId: toHex(wallet.walletId), counter: 1, seq: paid.seq });
+    expect(String(lost[0]!.fields.reason)).not.toBe('');
+  });
+
+  it('a tap whose confirmation arrives logs no warning', async () => {
+    const c = await OfflineCounter.start();
+    const card = c.sim.cards.wallet!;
+    c.ring(NOODLES.gtin);
+    const paid = await c.tap(card);
+    expect(paid.state).toBe('succeeded');
+    await c.receiptFor(paid.seq!);
+    expect(c.sim.wallets[0]!.confirmations).toHaveLength(1);
+    expect(c.warnings.filter((w) => w.message.includes('confirmation'))).toEqual([]);
   });
 });

@@ -45,6 +45,8 @@ export class OfflineCounter {
     readonly pos: PosTerminal,
     readonly sim: SimulatedTerminal,
     readonly dataDir: string,
+    /** What posd logged as warnings (message and fields). */
+    readonly warnings: { message: string; fields: Record<string, unknown> }[] = [],
   ) {
     pos.events.on('payment.updated', (p) => this.updates.push(p));
     pos.events.on('sale.refused', ({ reason }) => this.refusals.push(reason));
@@ -58,6 +60,7 @@ export class OfflineCounter {
     const acquirerSim = options.acquirer ?? sim.acquirer;
     const acquirer = acquirerSim ? { url: acquirerSim.url, publicKey: toHex(acquirerSim.publicKey) } : undefined;
     const dataDir = acquirerSim ? enrolledDataDir(acquirerSim, tempDir()) : tempDir();
+    const warnings: { message: string; fields: Record<string, unknown> }[] = [];
     const pos = await assemble(
       {
         dataDir,
@@ -66,11 +69,11 @@ export class OfflineCounter {
         devices: sim.devices,
         payments: { ...(options.noIssuerKeys ? {} : { issuerKeys: sim.issuerKeys }), ...(options.offline ? { offline: options.offline } : {}) },
       },
-      { env: sim.env, products: DEMO_PRODUCTS, settleInBackground: options.settleInBackground ?? false },
+      { env: sim.env, products: DEMO_PRODUCTS, settleInBackground: options.settleInBackground ?? false, log: { info() {}, warn: (fields, message) => warnings.push({ message, fields }), error() {} } },
     );
     running.push(() => pos.stop());
     await until(() => pos.deviceHealth().nfc?.state === 'ready', 'the NFC reader ready', 10_000);
-    return new OfflineCounter(pos, sim, dataDir);
+    return new OfflineCounter(pos, sim, dataDir, warnings);
   }
 
   /** Rings products up (as if scanned). */
