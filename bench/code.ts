@@ -13,7 +13,7 @@ import { startSimulatedTerminal } from '../hw-sim/terminal/simulated-terminal.js
 import { runWhenMain, type BenchModule, type Metric } from './metric.js';
 
 const WARM_UP = 10;
-const RUNS = 100;
+const RUNS = 300;
 
 /** Nearest-rank percentile. */
 function percentile(sorted: number[], p: number): number {

@@ -13,6 +13,7 @@ import { bundlePosd } from '../scripts/bundle-posd.js';
 import { countersignedJournal } from './integrity.js';
 import type { BenchModule, Metric } from './metric.js';
 import { median } from './stats.js';
+import { POSD_NODE_FLAGS } from './unit-flags.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 /** posd as the unit runs it: the bundle `npm run build` makes (scripts/bundle-posd.ts). */
@@ -29,15 +30,6 @@ const CACHE = join(tmpdir(), 'posd-bench-cache', `journal-${RECORDS}-v2`);
  * --gc-memory-reducer-start-delay-ms), so an earlier sample measures the start, not the idle.
  */
 const IDLE_SAMPLES_S = [5, 10, 20, 30];
-/** The node flags deploy/posd.service starts posd with: the bench measures posd as it runs. */
-export const POSD_NODE_FLAGS = unitNodeFlags();
-
-function unitNodeFlags(): string[] {
-  const unit = readFileSync(here('../../deploy/posd.service'), 'utf8');
-  const options = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit);
-  return options ? options[1]!.trim().split(/\s+/) : [];
-}
-
 /** The cached journal and the acquirer key its checkpoint is countersigned with; built when missing or stale. */
 function cachedJournal(log: (line: string) => void): { dataDir: string; acquirerKey: string } {
   const meta = join(CACHE, 'bench.json');
