@@ -45,6 +45,24 @@ describe('events over server-sent events', () => {
     expect(stream.events.slice(before).every((e) => !e.data.includes(waiting.body.id))).toBe(true);
   });
 
+  it('a refund started from the counter screen reaches a register as return.updated events, its receipt with the succeeded one', async () => {
+    const rig = await startApi();
+    const paid = await rig.call<Payment>('POST', '/v1/payments', { body: { amount: 900, asset: 'CNY', method: 'cash', tendered: 900 }, headers: { 'idempotency-key': newKey() } });
+    const stream = await open(`${rig.url}/v1/events`, rig.token.register);
+    const key = newKey();
+    const refund = await rig.call<{ key: string; state: string }>('POST', `/v1/payments/${paid.body.id}/refunds`, { token: rig.token.counter, body: { amount: 400, reason: 'one bowl back' }, headers: { 'idempotency-key': key } });
+    expect(refund.status).toBe(200);
+    type ReturnEvent = { type: string; data: { return: { key: string; kind: string; state: string; amount: number; of: number; final: boolean; receipt?: { verification: string } } } };
+    await until(() => stream.of<ReturnEvent>('return.updated').some((e) => e.data.return.final), 'the final return event');
+    const returns = stream.of<ReturnEvent>('return.updated').map((e) => e.data.return);
+    const last = returns.at(-1)!;
+    expect(last).toMatchObject({ key, kind: 'refund', state: 'succeeded', amount: 400, of: paid.body.seq, final: true });
+    expect(last.receipt?.verification).toBeTruthy();
+    // The same view the lookup by key answers.
+    const looked = await rig.call<{ state: string; receipt?: { verification: string } }>('GET', `/v1/refunds?idempotencyKey=${key}`);
+    expect(looked.body.receipt?.verification).toBe(last.receipt?.verification);
+  });
+
   it('replays from Last-Event-ID after a dropped connection, and from ?after=N as a JSON page', async () => {
     const rig = await startApi();
     const first = await open(`${rig.url}/v1/events`, rig.token.register);

@@ -23,7 +23,7 @@ import { terminalRoutes } from './routes/terminal.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { defaultUiDir, staticUiRoutes } from './static-ui.js';
 import { validationError, validatorCompiler } from './validation.js';
-import { paymentView } from './views.js';
+import { paymentView, returnView } from './views.js';
 
 export const API_VERSION = '1.0.0';
 /** The largest request body: a payment with 200 items is about 20 KiB. */
@@ -107,7 +107,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   const tokens = TokenStore.open(apiDir);
   const ticket = new CounterTicket(apiDir);
   const view = (payment: Parameters<typeof paymentView>[0]) => paymentView(payment, (p) => terminal.payments.receipt(p.id));
-  const events = new EventLog(terminal, view, options.events);
+  const events = new EventLog(terminal, view, options.events, (ret) => returnView(ret, terminal));
   const watch = new PaymentWatch(terminal.events, options.maxWaiters ?? 64);
 
   const app = Fastify({

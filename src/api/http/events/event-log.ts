@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { TerminalEvents } from '../../../app/events.js';
 import type { PosTerminal } from '../../../app/terminal.js';
 import type { Payment } from '../../../payments/payment.js';
+import type { PaymentReturn } from '../../../payments/refunds/returns.js';
 import { isFinalState, offlineQueueView } from '../views.js';
 
 /** Who may hear an event: everyone with a token, or the staff scopes only (the pairing code). */
@@ -19,6 +20,7 @@ export interface LoggedEvent {
 /** The public event set (docs/ecr-api.md "Events"). */
 export const PUBLIC_EVENT_TYPES = [
   'payment.updated',
+  'return.updated',
   'sale.item',
   'sale.refused',
   'receipt.printed',
@@ -71,6 +73,7 @@ export class EventLog {
     terminal: PosTerminal,
     private readonly viewOf: (payment: Payment) => unknown,
     options: EventLogOptions = {},
+    returnViewOf: (ret: PaymentReturn) => unknown = (ret) => ret,
   ) {
     this.capacity = options.capacity ?? 1000;
     this.maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
@@ -81,6 +84,8 @@ export class EventLog {
       this.detach.push(() => (events.off as (n: K, l: (...args: TerminalEvents[K]) => void) => unknown)(name, listener));
     };
     on('payment.updated', (payment) => this.payment(payment));
+    // A refund or void, from whichever client started it: registers see the counter's returns too.
+    on('payment.returned', (ret) => this.publish('return.updated', { return: returnViewOf(ret) }));
     on('sale.item', ({ line, total }) =>
       this.publish('sale.item', { line: { gtin: line.product.gtin, name: line.product.name, unitPrice: line.product.price, quantity: line.quantity, asset: line.product.asset }, total }),
     );
