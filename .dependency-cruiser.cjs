@@ -2,10 +2,10 @@
  * The rules of the house (shared/ARCHITECTURE.md, README "The shape"), checked in `npm test` by
  * test/architecture/layers.test.ts. Arrows point down: faces (bin, cli, api) -> app -> payments,
  * settlement, provisioning -> terminal (the domain and its ledger) -> protocol -> crypto, encoding,
- * errors, concurrency. Drivers sit beside the domain, reached only through app's adapters.
+ * errors, concurrency, net. Drivers sit beside the domain, reached only through app's adapters.
  * A crossing fails the suite with the rule's name and comment.
  */
-const GROUND = '^src/(crypto|encoding|errors|concurrency)/';
+const GROUND = '^src/(crypto|encoding|errors|concurrency|net)/';
 const ABOVE_DRIVERS = '^src/(terminal|payments|settlement|provisioning|app|api|cli|bin|protocol)/';
 
 module.exports = {

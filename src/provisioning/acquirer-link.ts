@@ -1,5 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { readJsonAnswer } from '../net/json-answer.js';
 import { ProvisioningFailure } from './errors.js';
 
 export interface AcquirerLinkOptions {
@@ -60,35 +61,24 @@ export class AcquirerLink {
     });
   }
 
-  private read(res: IncomingMessage, abort: () => void): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          abort();
-          reject(new ProvisioningFailure('malformed_response', `the answer is larger than ${this.maxResponseBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (err) => reject(new ProvisioningFailure('unreachable', `the answer broke off: ${err.message}`, { cause: err })));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        let json: unknown;
-        try {
-          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          return reject(new ProvisioningFailure(status >= 500 ? 'unreachable' : 'malformed_response', `HTTP ${status}: the answer is not JSON`));
-        }
-        if (status === 200) return resolve(json);
-        const wire = (typeof json === 'object' && json !== null ? json : {}) as { error?: unknown; message?: unknown };
-        const error = typeof wire.error === 'string' ? wire.error.slice(0, 64) : 'unknown';
-        const message = typeof wire.message === 'string' ? wire.message.slice(0, 500) : '';
-        if (status >= 500) return reject(new ProvisioningFailure('unreachable', `HTTP ${status} ${error}: ${message}`));
-        reject(new ProvisioningFailure('rejected', `the acquirer refused (HTTP ${status} ${error}): ${message}`, { status, error }));
-      });
-    });
+  private async read(res: IncomingMessage, abort: () => void): Promise<unknown> {
+    const answer = await readJsonAnswer(res, this.maxResponseBytes, abort);
+    switch (answer.kind) {
+      case 'too_large':
+        throw new ProvisioningFailure('malformed_response', `the answer is larger than ${answer.limit} bytes`);
+      case 'broke_off':
+        throw new ProvisioningFailure('unreachable', answer.reason, answer.cause ? { cause: answer.cause } : {});
+      case 'not_json':
+        throw new ProvisioningFailure(answer.status >= 500 ? 'unreachable' : 'malformed_response', `HTTP ${answer.status}: the answer is not JSON`);
+      case 'json':
+        break;
+    }
+    const { status, body } = answer;
+    if (status === 200) return body;
+    const wire = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; message?: unknown };
+    const error = typeof wire.error === 'string' ? wire.error.slice(0, 64) : 'unknown';
+    const message = typeof wire.message === 'string' ? wire.message.slice(0, 500) : '';
+    if (status >= 500) throw new ProvisioningFailure('unreachable', `HTTP ${status} ${error}: ${message}`);
+    throw new ProvisioningFailure('rejected', `the acquirer refused (HTTP ${status} ${error}): ${message}`, { status, error });
   }
 }

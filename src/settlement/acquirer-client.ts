@@ -1,4 +1,5 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
+import { readJsonAnswer } from '../net/json-answer.js';
 import { SettlementError } from './errors.js';
 
 export interface AcquirerClientOptions {
@@ -37,7 +38,7 @@ export class AcquirerClient {
           agent: this.agent,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
-        (res) => this.readResponse(res, req.destroy.bind(req)).then(resolve, reject),
+        (res) => this.readResponse(res, () => req.destroy()).then(resolve, reject),
       );
       const deadline = setTimeout(() => req.destroy(new SettlementError('timeout', `no answer from ${url.origin} within ${this.timeoutMs} ms`)), this.timeoutMs);
       req.on('close', () => clearTimeout(deadline));
@@ -54,37 +55,24 @@ export class AcquirerClient {
     this.agent.destroy();
   }
 
-  private readResponse(res: IncomingMessage, destroy: (err?: Error) => void): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          destroy();
-          reject(new SettlementError('malformed_response', `response larger than ${this.maxResponseBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (err) => reject(new SettlementError('unreachable', `response broke off: ${err.message}`, { cause: err })));
-      res.on('aborted', () => reject(new SettlementError('unreachable', 'response broke off')));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          if (!res.complete) return reject(new SettlementError('unreachable', 'response broke off'));
-          return reject(new SettlementError(res.statusCode && res.statusCode >= 500 ? 'server_error' : 'malformed_response', `HTTP ${res.statusCode}: the body is not JSON`));
-        }
-        const status = res.statusCode ?? 0;
-        if (status === 200) return resolve(json);
-        const error = (json as { error?: string; message?: string }) ?? {};
-        if (status >= 500) return reject(new SettlementError('server_error', `HTTP ${status}: ${error.message ?? ''}`));
-        if (status === 409) return reject(new SettlementError('idempotency_conflict', `HTTP 409: ${error.message ?? ''}`));
-        reject(new SettlementError('rejected', `HTTP ${status} ${error.error ?? ''}: ${error.message ?? ''}`));
-      });
-    });
+  private async readResponse(res: IncomingMessage, destroy: () => void): Promise<unknown> {
+    const answer = await readJsonAnswer(res, this.maxResponseBytes, destroy);
+    switch (answer.kind) {
+      case 'too_large':
+        throw new SettlementError('malformed_response', `response larger than ${answer.limit} bytes`);
+      case 'broke_off':
+        throw new SettlementError('unreachable', answer.reason, answer.cause ? { cause: answer.cause } : undefined);
+      case 'not_json':
+        throw new SettlementError(answer.status >= 500 ? 'server_error' : 'malformed_response', `HTTP ${answer.status}: the body is not JSON`);
+      case 'json':
+        break;
+    }
+    const { status, body } = answer;
+    if (status === 200) return body;
+    const error = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; message?: unknown };
+    const message = String(error.message ?? '');
+    if (status >= 500) throw new SettlementError('server_error', `HTTP ${status}: ${message}`);
+    if (status === 409) throw new SettlementError('idempotency_conflict', `HTTP 409: ${message}`);
+    throw new SettlementError('rejected', `HTTP ${status} ${String(error.error ?? '')}: ${message}`);
   }
 }

@@ -19,6 +19,7 @@ import {
   type VoidRequest,
 } from '../../protocol/authorization.js';
 import { authorizationPath, type AuthorizationRoute } from '../../protocol/authorization-routes.js';
+import { readJsonAnswer } from '../../net/json-answer.js';
 import { OnlineError } from './errors.js';
 
 /** What the online tenders and refunds ask the acquirer (docs/authorization-protocol.md section 6). */
@@ -149,38 +150,25 @@ export class AuthorizationClient implements OnlineAcquirer {
     });
   }
 
-  private read(res: IncomingMessage, destroy: () => void): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.maxResponseBytes) {
-          destroy();
-          reject(new OnlineError('bad_answer', `answer larger than ${this.maxResponseBytes} bytes`, null));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('aborted', () => reject(new OnlineError('lost_answer', 'the answer broke off', null)));
-      res.on('error', (err) => reject(new OnlineError('lost_answer', `the answer broke off: ${err.message}`, null, { cause: err })));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        let json: unknown;
-        try {
-          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          if (!res.complete) return reject(new OnlineError('lost_answer', 'the answer broke off', null));
-          return reject(new OnlineError(status >= 500 ? 'server_error' : 'bad_answer', `HTTP ${status}: the body is not JSON`, null));
-        }
-        if (status === 200) return resolve(json);
-        const error = (typeof json === 'object' && json !== null ? json : {}) as { error?: unknown; message?: unknown };
-        const text = `HTTP ${status} ${String(error.error ?? '')}: ${String(error.message ?? '')}`;
-        if (status === 503 && error.error === 'system_error') return reject(new OnlineError('system_error', text, null));
-        if (status >= 500) return reject(new OnlineError('server_error', text, null));
-        if (status === 409) return reject(new OnlineError('idempotency_conflict', text, false));
-        reject(new OnlineError('rejected', text, false));
-      });
-    });
+  private async read(res: IncomingMessage, destroy: () => void): Promise<unknown> {
+    const answer = await readJsonAnswer(res, this.maxResponseBytes, destroy);
+    switch (answer.kind) {
+      case 'too_large':
+        throw new OnlineError('bad_answer', `answer larger than ${answer.limit} bytes`, null);
+      case 'broke_off':
+        throw new OnlineError('lost_answer', answer.reason, null, answer.cause ? { cause: answer.cause } : undefined);
+      case 'not_json':
+        throw new OnlineError(answer.status >= 500 ? 'server_error' : 'bad_answer', `HTTP ${answer.status}: the body is not JSON`, null);
+      case 'json':
+        break;
+    }
+    const { status, body } = answer;
+    if (status === 200) return body;
+    const error = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; message?: unknown };
+    const text = `HTTP ${status} ${String(error.error ?? '')}: ${String(error.message ?? '')}`;
+    if (status === 503 && error.error === 'system_error') throw new OnlineError('system_error', text, null);
+    if (status >= 500) throw new OnlineError('server_error', text, null);
+    if (status === 409) throw new OnlineError('idempotency_conflict', text, false);
+    throw new OnlineError('rejected', text, false);
   }
 }
