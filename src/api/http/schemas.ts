@@ -34,7 +34,7 @@ export const PaymentMethod = Type.Union([Type.Literal('code'), Type.Literal('mer
 });
 export const OfflinePolicy = Type.Union([Type.Literal('prefer_online'), Type.Literal('require_online'), Type.Literal('force_offline')]);
 export const PaymentState = Type.Union(
-  ['created', 'waiting_for_customer', 'authorizing', 'user_paying', 'cancel_requested', 'reversing', 'succeeded', 'declined', 'canceled', 'expired', 'reversed', 'needs_attention'].map((s) => Type.Literal(s)),
+  (['created', 'waiting_for_customer', 'authorizing', 'user_paying', 'cancel_requested', 'reversing', 'succeeded', 'declined', 'canceled', 'expired', 'reversed', 'needs_attention'] as const).map((s) => Type.Literal(s)),
   { description: 'Never moves backwards. Final: succeeded, declined, canceled, expired, reversed, needs_attention.' },
 );
 
@@ -187,7 +187,7 @@ export const TokenIdParams = Type.Object({ id: Type.String({ pattern: '^(self|to
 
 const DeviceHealthSchema = Type.Object(
   {
-    state: Type.Union(['stopped', 'connecting', 'ready', 'degraded', 'failed'].map((s) => Type.Literal(s))),
+    state: Type.Union((['stopped', 'connecting', 'ready', 'degraded', 'failed'] as const).map((s) => Type.Literal(s))),
     reason: nullable(Type.String()),
     since: EpochMs('Last change'),
     detail: Type.Record(Type.String(), Type.Unknown()),
@@ -207,7 +207,7 @@ const OfflineQueueSchema = Type.Object(
     pendingUpload: Type.Integer({ description: 'Records of any kind the acquirer does not hold yet.' }),
     deadLetters: Type.Integer(),
     lastSettledAt: nullable(Type.Integer()),
-    state: Type.Union(['idle', 'draining', 'waiting', 'halted', 'stopped'].map((s) => Type.Literal(s)), { description: 'Settlement: idle, draining, waiting (failing, will retry), halted (integrity), stopped.' }),
+    state: Type.Union((['idle', 'draining', 'waiting', 'halted', 'stopped'] as const).map((s) => Type.Literal(s)), { description: 'Settlement: idle, draining, waiting (failing, will retry), halted (integrity), stopped.' }),
     lastError: nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.Integer() })),
     nextAttemptAt: nullable(EpochMs('Next settlement attempt while waiting')),
   },

@@ -9,7 +9,7 @@ import { OfflinePolicy, PaymentIdParams, PaymentMethod, PaymentSchema } from '..
 
 const REGISTER_OR_COUNTER = accepts('register', 'counter');
 
-const SaleAnswer = Type.Object({
+export const SaleAnswer = Type.Object({
   items: Type.Array(Type.Object({ gtin: Type.String(), name: Type.String(), unitPrice: Type.Integer(), quantity: Type.Integer() })),
   count: Type.Integer({ description: 'Items in the basket (quantities added up).' }),
   total: Type.Integer({ description: 'Minor units of asset.' }),
