@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { encodeCloseRequest } from '../../src/protocol/settlement-bodies.js';
@@ -10,19 +8,9 @@ import { Journal } from '../../src/terminal/ledger/journal.js';
 import { drainerFor, startAcquirer } from '../support/acquirer.js';
 import { cashPayment } from '../support/records.js';
 import { tempDir } from '../support/tmp.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A journal settled three times: three countersigned checkpoints. */
 async function settledThrice() {

@@ -1,7 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Signer } from '../../src/crypto/ed25519.js';
 import { toHex } from '../../src/encoding/hex.js';
@@ -9,19 +8,9 @@ import { exportHeader } from '../../src/protocol/export-format.js';
 import { MAX_LINE_BYTES } from '../../src/protocol/verify-export.js';
 import { ChainBuilder } from '../support/chain.js';
 import { tempDir } from '../support/tmp.js';
+import { posctlIn, POSCTL } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A small valid export, as lines (header first). */
 function journalLines(): string[] {
@@ -39,7 +28,7 @@ function writeFile(content: string | Buffer): string {
 
 describe('posctl journal verify --json', () => {
   it('prints one object with the summary when the journal is good (exit 0)', async () => {
-    const res = await posctl('journal', 'verify', writeFile(`${journalLines().join('\n')}\n`), '--json');
+    const res = await posctlIn({ maxBuffer: 1 << 24 }, 'journal', 'verify', writeFile(`${journalLines().join('\n')}\n`), '--json');
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
     const report = JSON.parse(res.stdout);
@@ -50,13 +39,13 @@ describe('posctl journal verify --json', () => {
   it('names reason, line and seq when a record is bad (exit 1)', async () => {
     const lines = journalLines();
     lines[3] = lines[3]!.replace('"amount":101', '"amount":102');
-    const res = await posctl('journal', 'verify', writeFile(`${lines.join('\n')}\n`), '--json');
+    const res = await posctlIn({ maxBuffer: 1 << 24 }, 'journal', 'verify', writeFile(`${lines.join('\n')}\n`), '--json');
     expect(res.code).toBe(1);
     expect(JSON.parse(res.stdout)).toEqual({ ok: false, reason: 'bad_signature', line: 4, seq: 2, message: 'signature does not verify', summary: null });
   });
 
   it('says could_not_run when it cannot run (exit 2)', async () => {
-    const res = await posctl('journal', 'verify', '/nonexistent/journal.jsonl', '--json');
+    const res = await posctlIn({ maxBuffer: 1 << 24 }, 'journal', 'verify', '/nonexistent/journal.jsonl', '--json');
     expect(res.code).toBe(2);
     expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, reason: 'could_not_run', message: expect.stringContaining('no such file') });
   });
@@ -73,7 +62,7 @@ describe('posctl journal verify: every bad file is exit 1 naming the line', () =
     mutate(lines);
     let content: string | Buffer = `${lines.join('\n')}\n`;
     if (_what === 'bytes that are not UTF-8') content = Buffer.from(content.replace('order-\u0000', 'order-\u00ff'), 'latin1');
-    const res = await posctl('journal', 'verify', writeFile(content), '--json');
+    const res = await posctlIn({ maxBuffer: 1 << 24 }, 'journal', 'verify', writeFile(content), '--json');
     expect(res.code).toBe(1);
     expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, reason, line, seq });
   });

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import type { CheckpointBody } from '../../src/protocol/record.js';
@@ -10,21 +8,11 @@ import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
 import { tempDir } from '../support/tmp.js';
 import { ACQUIRER } from '../protocol/verifier-fixtures.js';
+import { posctl } from '../support/posctl.js';
 
 /** docs/journal.md section 7: the proof documents, exactly as specified, and the anchor check-proof shares with verify. */
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A journal with two checkpoints, and a balanced close ack for the first signed by ACQUIRER. */
 function journalWithCheckpoints(): { dir: string; first: number; second: number; ack: CloseAck } {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as noble from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
 import { Signer, keyIdOf } from '../../src/crypto/ed25519.js';
@@ -15,19 +13,9 @@ import { recordSigningInput, recordText } from '../../src/protocol/record-codec.
 import type { UnsignedRecord } from '../../src/protocol/record.js';
 import { ChainBuilder } from '../support/chain.js';
 import { tempDir } from '../support/tmp.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 function writeExport(texts: readonly string[], terminal: string, publicKey: string): string {
   const file = join(tempDir(), 'journal.jsonl');

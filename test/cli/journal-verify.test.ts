@@ -1,27 +1,15 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/encoding/hex.js';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
 import { drainerFor, enrolKey, startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A settled journal, its export, and the acquirer's countersigned checkpoint saved as the anchor. */
 async function settledExport() {

@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble } from '../../src/app/index.js';
 import { LOCK_FILE } from '../../src/app/writer-lock.js';
@@ -10,19 +9,10 @@ import { verifyReceiptQr } from '../../src/protocol/receipt-qr.js';
 import { startSimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
+import { posctl } from '../support/posctl.js';
 
 const BIN = (path: string): string => join(process.cwd(), 'dist', path);
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN('src/bin/posctl.js'), ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Journal } from '../../src/terminal/ledger/journal.js';
 import { cashPayment } from '../support/records.js';
 import { tempDir } from '../support/tmp.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 const KEY = 'ab'.repeat(32);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 function dataDir(): string {
   const dir = tempDir();

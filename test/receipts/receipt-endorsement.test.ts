@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assemble, type PosTerminal } from '../../src/app/index.js';
 import { escposReceiptPrinter } from '../../src/app/adapters/escpos-receipts.js';
@@ -27,19 +25,9 @@ import { startAcquirer } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
 import { enrolled, newTerminal, provisioningOf } from '../provisioning/rig.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const rigs: SimRig[] = [];
 const terminals: PosTerminal[] = [];

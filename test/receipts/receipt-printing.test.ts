@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import QRCode from 'qrcode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { escposReceiptPrinter } from '../../src/app/adapters/escpos-receipts.js';
@@ -24,19 +22,9 @@ import { walletTapDraft } from '../support/wallet-proofs.js';
 import { simRig, type SimRig } from '../drivers/printer/rig.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
+import { posctl } from '../support/posctl.js';
 
-const POSCTL = join(process.cwd(), 'dist/src/bin/posctl.js');
-const run = promisify(execFile);
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [POSCTL, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** 2026-11-23 17:02:03 UTC: 01:02:03 on the 24th in Hangzhou. */
 const HANGZHOU_0102 = Date.UTC(2026, 10, 23, 17, 2, 3);

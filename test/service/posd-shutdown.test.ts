@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulatedTerminal } from '../../hw-sim/terminal/simulated-terminal.js';
 import { toHex } from '../../src/encoding/hex.js';
@@ -11,9 +10,9 @@ import { cashPayment } from '../support/records.js';
 import { enrolKey } from '../support/acquirer.js';
 import { tempDir } from '../support/tmp.js';
 import { until } from '../support/wait.js';
+import { posctl } from '../support/posctl.js';
 
 const BIN = (path: string): string => join(process.cwd(), 'dist', path);
-const run = promisify(execFile);
 
 const sims: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -50,15 +49,6 @@ function startPosd(config: string): Posd {
   };
 }
 
-async function posctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN('src/bin/posctl.js'), ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('posd stops cleanly on SIGTERM', () => {
   it('while a settlement request hangs at the acquirer: exits 0, nothing lost, and settles at the next start', async () => {
