@@ -107,7 +107,7 @@ export async function createApiServer(terminal: PosTerminal, options: ApiServerO
   const tokens = TokenStore.open(apiDir);
   const ticket = new CounterTicket(apiDir);
   const view = (payment: Parameters<typeof paymentView>[0]) => paymentView(payment, (p) => terminal.payments.receipt(p.id));
-  const events = new EventLog(terminal, view, options.events, (ret) => returnView(ret, terminal));
+  const events = new EventLog(terminal, { payment: view, return: (ret) => returnView(ret, terminal) }, options.events);
   const watch = new PaymentWatch(terminal.events, options.maxWaiters ?? 64);
 
   const app = Fastify({

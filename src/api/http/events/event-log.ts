@@ -71,9 +71,9 @@ export class EventLog {
 
   constructor(
     terminal: PosTerminal,
-    private readonly viewOf: (payment: Payment) => unknown,
+    /** How a payment and a refund or void look in events: as the API's GET routes answer them. */
+    private readonly views: { payment: (payment: Payment) => unknown; return: (ret: PaymentReturn) => unknown },
     options: EventLogOptions = {},
-    returnViewOf: (ret: PaymentReturn) => unknown = (ret) => ret,
   ) {
     this.capacity = options.capacity ?? 1000;
     this.maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
@@ -85,7 +85,7 @@ export class EventLog {
     };
     on('payment.updated', (payment) => this.payment(payment));
     // A refund or void, from whichever client started it: registers see the counter's returns too.
-    on('payment.returned', (ret) => this.publish('return.updated', { return: returnViewOf(ret) }));
+    on('payment.returned', (ret) => this.publish('return.updated', { return: this.views.return(ret) }));
     on('sale.item', ({ line, total }) =>
       this.publish('sale.item', { line: { gtin: line.product.gtin, name: line.product.name, unitPrice: line.product.price, quantity: line.quantity, asset: line.product.asset }, total }),
     );
@@ -145,7 +145,7 @@ export class EventLog {
     } else {
       this.versions.set(payment.id, payment.version);
     }
-    this.publish('payment.updated', { payment: this.viewOf(payment) });
+    this.publish('payment.updated', { payment: this.views.payment(payment) });
   }
 
   private publish(type: PublicEventType, data: unknown, audience: Audience = 'all'): void {
