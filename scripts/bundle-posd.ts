@@ -8,7 +8,7 @@
  * as one (npm run bench: idle.rss_mb), and the SD card serves one file instead of hundreds at start.
  */
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -39,5 +39,18 @@ export async function bundlePosd(entry: string, outfile: string, root = process.
   });
 }
 
+/** The newest modification time of a file under `path`. */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), stat.mtimeMs);
+}
+
 const main = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (main) await bundlePosd(join(process.cwd(), 'dist/src/bin/posd.js'), join(process.cwd(), 'dist/posd.js'));
+if (main) {
+  const root = process.cwd();
+  const out = join(root, 'dist/posd.js');
+  // Like the UI: bundled again only when what goes in (tsc's output, the lock file) is newer.
+  const inputs = Math.max(newest(join(root, 'dist/src')), newest(join(root, 'package-lock.json')));
+  if (!existsSync(out) || statSync(out).mtimeMs < inputs) await bundlePosd(join(root, 'dist/src/bin/posd.js'), out, root);
+}
