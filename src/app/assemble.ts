@@ -43,6 +43,9 @@ export interface AssembleOptions {
   extraTenders?: readonly Tender[];
 }
 
+/** How long a stop waits for a receipt still printing; inside posd's whole stop grace (5 s). */
+const RECEIPT_STOP_GRACE_MS = 3000;
+
 /**
  * The one composition root: the ledger, the devices the config names, the counter, settlement,
  * wired to one event stream, started, and handed back as one facade. Nothing else in posd
@@ -171,7 +174,15 @@ export async function assemble(config: PosdConfig, options: AssembleOptions = {}
     } else {
       log.warn({}, 'no acquirer configured: payments are kept in the journal until one is');
     }
-    closers.push(() => devices.stop(), () => catalog.close());
+    closers.push(
+      async () => {
+        // The customer's receipt in the printer finishes before the printer closes (bounded: out of
+        // paper it would wait for ever; the journal keeps it for a reprint either way).
+        if (!(await after.finishPrinting(RECEIPT_STOP_GRACE_MS))) log.warn({ graceMs: RECEIPT_STOP_GRACE_MS }, 'stopping: a receipt was still printing; reprint it from the journal');
+      },
+      () => devices.stop(),
+      () => catalog.close(),
+    );
 
     devices.start();
     indicators?.setFault(false);

@@ -62,6 +62,8 @@ const RECEIPT_KINDS = new Set(['payment', 'refund', 'void', 'reversal']);
 export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
   private readonly policy: () => PaymentPolicy;
   private readonly clock: () => number;
+  /** Receipts printing in the background (after a payment, a refund, a void); each settles, never rejects. */
+  private readonly printing = new Set<Promise<void>>();
 
   constructor(private readonly options: AfterPaymentOptions) {
     super();
@@ -190,11 +192,28 @@ export class AfterPayment extends EventEmitter<AfterPaymentEvents> {
     return offlineExposure(book, point, this.clock()).count;
   }
 
+  /**
+   * Waits, at most `ms`, for the receipts printing in the background now: a stop lets the
+   * customer's receipt finish instead of cutting it off. True when none is left printing.
+   */
+  async finishPrinting(ms: number): Promise<boolean> {
+    if (this.printing.size === 0) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    try {
+      return await Promise.race([Promise.all(this.printing).then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private printInBackground(seq: number, options: PrintOptions): void {
-    this.printRecord(seq, options).then(
-      () => this.emit('receiptPrinted', seq),
-      (err: Error) => this.emit('receiptFailed', seq, err),
+    const job: Promise<void> = this.printRecord(seq, options).then(
+      () => void this.emit('receiptPrinted', seq),
+      (err: Error) => void this.emit('receiptFailed', seq, err),
     );
+    this.printing.add(job);
+    void job.then(() => this.printing.delete(job));
   }
 
   private onUpdated(payment: Payment): void {
